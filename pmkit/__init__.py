@@ -1,0 +1,21 @@
+"""pmkit: learn from many blameless postmortems at once.
+
+>>> import pmkit
+>>> sorted(pmkit.__all__)[:3]
+['ParseError', 'PmkitError', 'Postmortems']
+"""
+
+from pmkit.collection import Postmortems, read_parquet
+from pmkit.errors import ParseError, PmkitError, SchemaError, UsageError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ParseError",
+    "PmkitError",
+    "Postmortems",
+    "SchemaError",
+    "UsageError",
+    "__version__",
+    "read_parquet",
+]

@@ -1,0 +1,150 @@
+"""The ``Postmortems`` collection: five tidy tables that belong together."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pmkit import schema
+from pmkit.io import parquet
+
+__all__ = ["Postmortems"]
+
+TABLE_NAMES: tuple[str, ...] = tuple(schema.TABLES)
+
+
+class Postmortems:
+    """Many postmortems as five tables: incidents, events, ideas, actions, problems.
+
+    Build one with :func:`pmkit.load` or :func:`pmkit.read_parquet`; every table
+    is validated against :mod:`pmkit.schema` on the way in.
+
+    Parameters
+    ----------
+    incidents, events, ideas, actions, problems : DataFrame, optional
+        The tables; a missing one is empty.
+    inputs : sequence of str, optional
+        The files the tables were read from (kept for reproducible reports).
+
+    Examples
+    --------
+    >>> import pmkit
+    >>> pm = pmkit.Postmortems()
+    >>> len(pm), pm.events.shape[0]
+    (0, 0)
+    """
+
+    incidents: pd.DataFrame
+    events: pd.DataFrame
+    ideas: pd.DataFrame
+    actions: pd.DataFrame
+    problems: pd.DataFrame
+
+    def __init__(
+        self,
+        incidents: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        ideas: pd.DataFrame | None = None,
+        actions: pd.DataFrame | None = None,
+        problems: pd.DataFrame | None = None,
+        *,
+        inputs: Sequence[str] = (),
+    ) -> None:
+        given = {
+            "incidents": incidents,
+            "events": events,
+            "ideas": ideas,
+            "actions": actions,
+            "problems": problems,
+        }
+        for name, df in given.items():
+            table = schema.empty(name) if df is None else schema.validate(df, name)
+            setattr(self, name, table)
+        self.inputs: tuple[str, ...] = tuple(inputs)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The five tables by name."""
+        return {name: getattr(self, name) for name in TABLE_NAMES}
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, plus errors and warnings among the problems."""
+        out = {name: len(df) for name, df in self.tables.items()}
+        levels = self.problems["level"].value_counts()
+        out["errors"] = int(levels.get("error", 0))
+        out["warnings"] = int(levels.get("warning", 0))
+        return out
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return (
+            f"<Postmortems: {c['incidents']} incidents, {c['events']} events, "
+            f"{c['ideas']} ideas, {c['actions']} actions, {c['problems']} problems "
+            f"({c['errors']} errors, {c['warnings']} warnings)>"
+        )
+
+    def _repr_html_(self) -> str:
+        c = self.counts()
+        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in c.items())
+        head = self.incidents.head(5)[["incident_id", "title", "team", "started_at"]]
+        return (
+            "<div class='pmkit-postmortems'><b>Postmortems</b>"
+            f"<table>{rows}</table>{head.to_html(index=False, escape=True)}</div>"
+        )
+
+    def select(self, incident_ids: Iterable[str] | pd.Series) -> Postmortems:
+        """The postmortems whose ids are given (or a boolean mask over ``incidents``).
+
+        Problems not tied to an incident are kept.
+        """
+        if isinstance(incident_ids, pd.Series) and incident_ids.dtype == bool:
+            ids = set(self.incidents.loc[incident_ids.to_numpy(), "incident_id"])
+        else:
+            ids = set(incident_ids)
+        out: dict[str, Any] = {}
+        for name, df in self.tables.items():
+            keep = df["incident_id"].isin(ids)
+            if name == "problems":
+                keep = keep | df["incident_id"].isna()
+            out[name] = df[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        return Postmortems(**out, inputs=self.inputs)
+
+    @classmethod
+    def concat(cls, items: Sequence[Postmortems]) -> Postmortems:
+        """One collection holding the tables of all ``items``."""
+        tables = {
+            name: schema.concat([getattr(p, name) for p in items], name) for name in TABLE_NAMES
+        }
+        inputs = [i for p in items for i in p.inputs]
+        return cls(**tables, inputs=inputs)
+
+    def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the five tables as a Parquet snapshot, atomically.
+
+        Read it back with :func:`pmkit.read_parquet`.
+        """
+        return parquet.write_tables(self.tables, directory, meta={"inputs": list(self.inputs)})
+
+
+def read_parquet(directory: str | os.PathLike[str]) -> Postmortems:
+    """Load a snapshot written by :meth:`Postmortems.to_parquet`.
+
+    >>> import pmkit, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> _ = pmkit.Postmortems().to_parquet(d + "/snap")
+    >>> pmkit.read_parquet(d + "/snap")
+    <Postmortems: 0 incidents, 0 events, 0 ideas, 0 actions, 0 problems (0 errors, 0 warnings)>
+    """
+    tables, meta = parquet.read_tables(directory)
+    inputs = meta.get("inputs", [])
+    return Postmortems(
+        **tables, inputs=[str(i) for i in inputs] if isinstance(inputs, list) else []
+    )
