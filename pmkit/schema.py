@@ -232,7 +232,7 @@ def conform(data: Mapping[str, Any] | pd.DataFrame, name: str) -> pd.DataFrame:
             f"{name} has no column(s) {', '.join(map(str, extra))}; "
             f"its columns are {', '.join(cols)}"
         )
-    lengths = {len(data[c]) for c in data} if len(data) else {0}
+    lengths = {len(v) for v in dict(data).values()} if len(data) else {0}
     if len(lengths) > 1:
         raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
     n = lengths.pop()
