@@ -1,0 +1,732 @@
+"""Find and interpret timestamps written in free text.
+
+Postmortem timelines write time in many ways: ISO 8601, ``14:05``, ``7:32 PM``,
+``13:55 PM PST`` (a malformed 24-hour + PM form), ``Tuesday, October 22, 2019 at
+10:30 UTC``, ``± 17:20`` (approximate) or ``T+12m`` (relative to the start).
+This module finds the first of them in a line (:func:`find_time`), finds calendar
+dates (:func:`find_date`) and zone statements such as "All times in UTC"
+(:func:`find_zone_statement`), resolves zone text to a ``tzinfo``
+(:func:`resolve_zone`) and combines the pieces into an aware UTC datetime
+(:func:`to_utc`).
+
+Every regular expression is compiled at import and none has nested unbounded
+quantifiers, so a line of any length is scanned in linear time.
+
+Examples
+--------
+>>> m = find_time("- 04:49 PM UTC Site is hard down")
+>>> (m.hour, m.minute, m.zone, m.precision)
+(16, 49, 'UTC', 'minute')
+>>> to_utc(m, on=date(2024, 2, 15), tz=UTC).isoformat()
+'2024-02-15T16:49:00+00:00'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "TimeMatch",
+    "find_bad_time",
+    "find_date",
+    "find_time",
+    "find_zone_statement",
+    "is_placeholder",
+    "resolve_zone",
+    "to_utc",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMatch:
+    """A timestamp found in a string.
+
+    Attributes
+    ----------
+    start, end : int
+        Span of the timestamp text (including an approximation marker such as
+        ``~``, a date written next to the time and a zone) within the string.
+    raw : str
+        The matched text, as written.
+    year, month, day : int or None
+        The date written next to the time, if any (``year`` may be None when
+        only a month and day are written, e.g. ``Oct 31 | 21:43``).
+    hour, minute, second : int or None
+        Clock time; ``hour`` is 0-24 after 12-hour conversion (24 means
+        midnight at the end of the day). ``minute`` is None for ``7 PM``.
+    zone : str or None
+        Zone as written (``UTC``, ``Z``, ``PST``, ``+02:00``, ``UTC+2``).
+    precision : str
+        ``"second"``, ``"minute"``, ``"hour"``, ``"day"`` or ``"relative"``.
+    approximate : bool
+        True when marked ``±``, ``~``, ``around``, ``approx.``, ``circa`` ...
+    relative : timedelta or None
+        Offset of a relative time such as ``T+1h30m``; other fields are None.
+    warnings : tuple of (code, message)
+        Problems found while reading, e.g. ``("time.pm_24h", ...)``.
+    """
+
+    start: int
+    end: int
+    raw: str
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+    second: int | None
+    zone: str | None
+    precision: str
+    approximate: bool
+    relative: timedelta | None
+    warnings: tuple[tuple[str, str], ...] = ()
+
+
+# --------------------------------------------------------------------------- regexes
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_RE = (
+    r"(?<![A-Za-z])(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+    r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_WEEKDAY_RE = r"(?<![A-Za-z])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?,?[ \t]+(?:the[ \t]+)?"
+_ORD = r"(?:st|nd|rd|th)?"
+
+
+def _date_pattern(p: str) -> str:
+    """One regex source for a calendar date; ``p`` prefixes the group names."""
+    return (
+        rf"(?:(?<![\w/.])(?P<{p}iy>\d{{4}})(?P<{p}is>[-/])(?P<{p}im>\d{{1,2}})(?P={p}is)"
+        rf"(?P<{p}id>\d{{1,2}})(?!\d|[-/.]\d)"
+        rf"|(?<![\w/.])(?P<{p}um>\d{{1,2}})(?P<{p}us>[-/])(?P<{p}ud>\d{{1,2}})(?P={p}us)"
+        rf"(?P<{p}uy>\d{{4}}|\d{{2}})(?!\d|/\d)"
+        rf"|(?:{_WEEKDAY_RE})?(?P<{p}mm>{_MONTH_RE})\.?[ \t]+(?P<{p}md>\d{{1,2}}){_ORD}(?!\d|:\d)"
+        rf"(?:,?[ \t]+(?P<{p}my>\d{{4}})(?!\d))?"
+        rf"|(?:{_WEEKDAY_RE})?(?<![\w.:/])(?P<{p}dd>\d{{1,2}}){_ORD}[ \t]+(?:of[ \t]+)?"
+        rf"(?P<{p}dm>{_MONTH_RE})\.?(?:,?[ \t]+(?P<{p}dy>\d{{4}})(?!\d))?)"
+    )
+
+
+_DATE = re.compile(_date_pattern(""))
+# A date written right before a time, up to the separator; searched with endpos.
+_DATE_BEFORE = re.compile(_date_pattern("") + r"(?:T|[ \t]*(?:[,|:@–—-][ \t]*)?(?:at[ \t]+)?)\Z")
+# A date written right after a time: "at 3:28 PM UTC on November 23rd", "22:30 UTC (Oct 29)".
+_DATE_AFTER = re.compile(r"(?:,?[ \t]+(?:on[ \t]+)?|[ \t]*\([ \t]*)" + _date_pattern(""))
+
+_ABBRS = (
+    "UTC|GMT|CEST|CET|PST|PDT|PT|EST|EDT|ET|CST|CDT|CT|MST|MDT|IST|BST|EEST|EET|JST|KST"
+    "|AEST|AEDT|NZST|NZDT|SGT|HKT|WEST|WET"
+)
+_ZONE_NAME = rf"(?:(?:UTC|GMT)[+-]\d{{1,2}}(?::?\d{{2}})?|{_ABBRS}|Z)"
+
+_CORE = re.compile(
+    r"(?P<rel>(?<![\w+-])T[ \t]?(?P<rsign>[+-])[ \t]?"
+    r"(?P<rbody>(?:\d{1,4}(?:min|[dhms]))+|\d{1,4})(?!\w|[.:]\d))"
+    r"|(?:(?<=\dT)|(?<![\w.:/#+-]))(?P<h>\d{1,2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2})(?P<frac>\.\d{1,9})?)?(?![0-9_]|[.:]\d)"
+    r"|(?<![\w.:/#+-])(?P<ho>\d{1,2})(?=[ \t]?[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z]))"
+)
+_TAIL = re.compile(
+    r"(?P<ampm>[ \t]?(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z]))?"
+    r"(?:(?P<att>[+-]\d{2}:?\d{2})(?!\d)"
+    rf"|[ \t]?\(?[ \t]?(?P<zname>{_ZONE_NAME})(?![A-Za-z0-9])\)?"
+    r"|[ \t](?P<off>[+-]\d{2}:?\d{2})(?!\d))?"
+)
+_APPROX = re.compile(
+    r"(?:±|\+/-|~|≈|(?<![A-Za-z])(?i:around|about|approx\.?|approximately|circa|ca\.|c\.|roughly))"
+    r"[ \t]*\Z"
+)
+_REL_UNIT = re.compile(r"(\d+)(min|[dhms])")
+_URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
+_ANY_DIGIT = re.compile(r"\d")
+_BAD = re.compile(r"(?<![\w.:/#+-])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?![0-9_]|[.:]\d)")
+_PLACEHOLDER = re.compile(
+    r"[\s|>*_]*(?:[-+*][ \t]+[\s|*_]*)?(?:(?:--|\?\?|xx):(?:--|\?\?|xx)|tbd\b)", re.IGNORECASE
+)
+_STATEMENT_ZONE = (
+    r"(?P<z>(?i:utc|gmt)(?:[ \t]?[+-][ \t]?\d{1,2}(?::?\d{2})?)?(?![A-Za-z])"
+    rf"|(?:{_ABBRS})(?![A-Za-z])|[A-Z][A-Za-z_]+/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+    r"|[+-]\d{2}:?\d{2}(?!\d))"
+)
+_STATEMENT = re.compile(
+    r"(?i:all[ \t]+times?[ \t]+(?:are[ \t]+)?(?:(?:shown|given|listed)[ \t]+)?(?:in[ \t]+)?"
+    r"|times[ \t]+are[ \t]+(?:in[ \t]+)?|time[ \t]?zone[ \t]*(?:is[ \t]+|:[ \t]*)"
+    r"|timeline[ \t]*\([ \t]*)" + _STATEMENT_ZONE
+)
+_OFFSET = re.compile(r"(?:UTC|GMT)?[ \t]?([+-])[ \t]?(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_IANA = re.compile(r"[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}")
+
+# --------------------------------------------------------------------------- zones
+
+# abbreviation -> (IANA zone, DST expected (None: not checked), family name)
+_ABBR_ZONES: dict[str, tuple[str, bool | None, str]] = {
+    "CET": ("Europe/Paris", False, "Central European"),
+    "CEST": ("Europe/Paris", True, "Central European"),
+    "PST": ("America/Los_Angeles", False, "Pacific"),
+    "PDT": ("America/Los_Angeles", True, "Pacific"),
+    "PT": ("America/Los_Angeles", None, "Pacific"),
+    "EST": ("America/New_York", False, "Eastern"),
+    "EDT": ("America/New_York", True, "Eastern"),
+    "ET": ("America/New_York", None, "Eastern"),
+    "CST": ("America/Chicago", False, "Central"),
+    "CDT": ("America/Chicago", True, "Central"),
+    "CT": ("America/Chicago", None, "Central"),
+    "MST": ("America/Denver", False, "Mountain"),
+    "MDT": ("America/Denver", True, "Mountain"),
+    "IST": ("Asia/Kolkata", None, "India"),
+    "BST": ("Europe/London", True, "UK"),
+    "EET": ("Europe/Helsinki", False, "Eastern European"),
+    "EEST": ("Europe/Helsinki", True, "Eastern European"),
+    "JST": ("Asia/Tokyo", None, "Japan"),
+    "KST": ("Asia/Seoul", None, "Korea"),
+    "AEST": ("Australia/Sydney", False, "Australian Eastern"),
+    "AEDT": ("Australia/Sydney", True, "Australian Eastern"),
+    "NZST": ("Pacific/Auckland", False, "New Zealand"),
+    "NZDT": ("Pacific/Auckland", True, "New Zealand"),
+    "SGT": ("Asia/Singapore", None, "Singapore"),
+    "HKT": ("Asia/Hong_Kong", None, "Hong Kong"),
+    "WET": ("Europe/Lisbon", False, "Western European"),
+    "WEST": ("Europe/Lisbon", True, "Western European"),
+}
+_UTC_NAMES = frozenset({"UTC", "GMT", "Z", "UT", "ZULU"})
+
+
+def _unknown_zone(zone: str) -> ValueError:
+    return ValueError(
+        f'unknown time zone "{zone}"; write an IANA name such as Europe/Paris '
+        "or an offset such as +02:00"
+    )
+
+
+def _format_offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
+@lru_cache(maxsize=256)
+def _zoneinfo(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=1024)
+def _resolve(zone: str, on: date | None) -> tuple[tzinfo, tuple[str, str] | None]:
+    text = zone.strip().strip("()[]").strip()
+    upper = text.upper()
+    if upper in _UTC_NAMES:
+        return UTC, None
+    offset = _OFFSET.fullmatch(text)
+    if offset is not None:
+        sign, hours, mins = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+        if hours > 23 or mins > 59:
+            raise _unknown_zone(zone)
+        delta = timedelta(hours=hours, minutes=mins)
+        return timezone(-delta if sign == "-" else delta), None
+    known = _ABBR_ZONES.get(upper)
+    if known is not None:
+        name, dst_expected, family = known
+        tz = _zoneinfo(name)
+        if on is None or dst_expected is None:
+            return tz, None
+        local = datetime(on.year, on.month, on.day, 12, tzinfo=tz)
+        if bool(local.dst()) == dst_expected:
+            return tz, None
+        utcoffset = local.utcoffset() or timedelta(0)
+        message = (
+            f"{upper} written for {on.isoformat()}, when {family} time is {local.tzname()} "
+            f"(UTC{_format_offset(utcoffset)}); read as {family} local time"
+        )
+        return tz, ("time.zone_dst", message)
+    if _IANA.fullmatch(text):
+        try:
+            return _zoneinfo(text), None
+        except (ZoneInfoNotFoundError, ValueError, OSError) as err:
+            raise _unknown_zone(zone) from err
+    raise _unknown_zone(zone)
+
+
+def resolve_zone(zone: str, on: date | None) -> tuple[tzinfo, tuple[str, str] | None]:
+    """Turn zone text into a ``tzinfo``, with a warning when it contradicts the date.
+
+    Parameters
+    ----------
+    zone : str
+        An IANA name (``Europe/Paris``), ``UTC``/``GMT``/``Z``, an offset
+        (``UTC+2``, ``GMT-05:00``, ``+02:00``, ``+0200``) or an abbreviation
+        (``PST``, ``CEST``, ``IST`` ...). Abbreviations resolve to the real zone
+        they name, so daylight saving time follows the date.
+    on : date or None
+        The date the zone applies to; used to check the abbreviation's DST state.
+
+    Returns
+    -------
+    tuple
+        ``(tzinfo, warning)`` where ``warning`` is None or
+        ``("time.zone_dst", message)`` when a standard-time abbreviation is
+        written for a summer date (or the reverse).
+
+    Raises
+    ------
+    ValueError
+        If the zone text is not recognised.
+
+    Examples
+    --------
+    >>> resolve_zone("+02:00", None)
+    (datetime.timezone(datetime.timedelta(seconds=7200)), None)
+    >>> tz, warning = resolve_zone("PST", date(2023, 7, 5))
+    >>> tz
+    zoneinfo.ZoneInfo(key='America/Los_Angeles')
+    >>> warning[1]
+    'PST written for 2023-07-05, when Pacific time is PDT (UTC-07:00); read as Pacific local time'
+    """
+    return _resolve(zone, on)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
+    """(year, month, day) of a ``_DATE``-shaped match, not yet validated."""
+    g = m.groupdict()
+    if g["iy"] is not None:
+        return int(g["iy"]), int(g["im"]), int(g["id"])
+    if g["uy"] is not None:
+        month, day = int(g["um"]), int(g["ud"])
+        if month > 12 >= day:  # 29/06/2022 is day-first
+            month, day = day, month
+        year = int(g["uy"])
+        return (year + 2000 if len(g["uy"]) == 2 else year), month, day
+    if g["mm"] is not None:
+        year_text = g["my"]
+        return (
+            int(year_text) if year_text else None,
+            _MONTHS[g["mm"][:3].lower()],
+            int(g["md"]),
+        )
+    if g["dm"] is not None:
+        year_text = g["dy"]
+        return (
+            int(year_text) if year_text else None,
+            _MONTHS[g["dm"][:3].lower()],
+            int(g["dd"]),
+        )
+    return None  # pragma: no cover - the regex has no other branch
+
+
+def find_date(text: str) -> date | None:
+    """The first valid calendar date written in ``text``.
+
+    Reads ``2019-10-21``, ``2017/01/31``, ``07-27-2023`` and ``7/5/23`` (US
+    month-day-year; day-first when the first number cannot be a month),
+    ``October 21, 2019``, ``Oct 21 2019``, ``21 October 2019``,
+    ``Tuesday 22nd June 2021`` and ``22nd of June, 2021``. Dates without a
+    year and impossible dates (31 February, month 13, year 0) are skipped.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    datetime.date or None
+        The first date, or None when the text holds none.
+
+    Examples
+    --------
+    >>> find_date("On Tuesday 22nd June 2021, changes to the VPC CNI")
+    datetime.date(2021, 6, 22)
+    >>> find_date("2019-02-31") is None
+    True
+    """
+    if not _ANY_DIGIT.search(text):
+        return None
+    for m in _DATE.finditer(text):
+        fields = _date_fields(m)
+        if fields is None:
+            continue
+        year, month, day = fields
+        if year is None:
+            continue
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------- zone statements
+
+
+def find_zone_statement(text: str) -> str | None:
+    """The zone a text states for a whole timeline, or None.
+
+    Parameters
+    ----------
+    text : str
+        A preamble, heading or line, e.g. ``All times in UTC``,
+        ``## Timeline (all times PST)``, ``Times are CET``,
+        ``timezone: Europe/Paris`` or ``All times are UTC+1``.
+
+    Returns
+    -------
+    str or None
+        The zone as written (offsets normalised to ``+01:00``), or None.
+
+    Examples
+    --------
+    >>> find_zone_statement("## Timeline (all times PST) 07/27/2023 - 07/31/2023")
+    'PST'
+    >>> find_zone_statement("All times are UTC+1")
+    '+01:00'
+    >>> find_zone_statement("## Timeline (all times approximate)") is None
+    True
+    """
+    for m in _STATEMENT.finditer(text):
+        zone = m.group("z")
+        offset = _OFFSET.fullmatch(zone)
+        if offset is not None:
+            sign, hours, mins = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+            if hours > 23 or mins > 59:
+                continue
+            return f"{sign}{hours:02d}:{mins:02d}"
+        try:
+            _resolve(zone, None)
+        except ValueError:
+            continue
+        return zone.upper() if zone.upper() in _UTC_NAMES else zone
+    return None
+
+
+# --------------------------------------------------------------------------- times
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a line starts with a placeholder time: ``--:--``, ``??:??``, ``XX:XX``, ``TBD``.
+
+    Leading whitespace, list bullets, table pipes and emphasis are skipped.
+
+    Examples
+    --------
+    >>> is_placeholder("- ??:?? - first alert (time unknown)")
+    True
+    >>> is_placeholder("- 10:05 first alert")
+    False
+    """
+    return _PLACEHOLDER.match(text) is not None
+
+
+def find_bad_time(text: str) -> str | None:
+    """The raw text of a time-shaped token whose values are out of range, or None.
+
+    ``25:61``, ``24:30`` and ``10:75`` look like times but are not;
+    :func:`find_time` skips them and the reader reports them with this text.
+
+    Examples
+    --------
+    >>> find_bad_time("- 25:61 something happened")
+    '25:61'
+    >>> find_bad_time("- 24:00 midnight") is None
+    True
+    """
+    if ":" not in text:
+        return None
+    for m in _BAD.finditer(text):
+        hour, minute = int(m.group("h")), int(m.group("mi"))
+        second = int(m.group("s") or 0)
+        if not _valid_clock(hour, minute, second):
+            return m.group(0)
+    return None
+
+
+def _valid_clock(hour: int, minute: int, second: int) -> bool:
+    if hour == 24:
+        return minute == 0 and second == 0
+    return hour < 24 and minute < 60 and second < 60
+
+
+def _inside_url(text: str, pos: int) -> bool:
+    return any(u.start() <= pos < u.end() for u in _URL.finditer(text))
+
+
+def _relative(m: re.Match[str]) -> TimeMatch:
+    body = m.group("rbody")
+    if body.isdigit():
+        delta = timedelta(minutes=int(body))  # a bare "T+5" counts minutes
+    else:
+        delta = timedelta()
+        for amount, unit in _REL_UNIT.findall(body):
+            n = int(amount)
+            if unit == "d":
+                delta += timedelta(days=n)
+            elif unit == "h":
+                delta += timedelta(hours=n)
+            elif unit == "s":
+                delta += timedelta(seconds=n)
+            else:
+                delta += timedelta(minutes=n)
+    if m.group("rsign") == "-":
+        delta = -delta
+    return TimeMatch(
+        m.start(),
+        m.end(),
+        m.group(0),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "relative",
+        False,
+        delta,
+        (),
+    )
+
+
+def find_time(text: str) -> TimeMatch | None:
+    """The first timestamp in ``text``: date and time, time only, or relative.
+
+    Parameters
+    ----------
+    text : str
+        One line of a timeline (or any text).
+
+    Returns
+    -------
+    TimeMatch or None
+        None when the text holds no time. A date alone (``2019-10-21``) is not
+        a time: use :func:`find_date`. Placeholders (``--:--``) and
+        out-of-range values (``25:61``) are not times either: see
+        :func:`is_placeholder` and :func:`find_bad_time`. Times inside URLs,
+        version numbers, IP addresses, ``1:1`` ratios and ``host:8080`` ports
+        are not read.
+
+    Notes
+    -----
+    The span includes an approximation marker (``~``, ``±``, ``around``), a date
+    written immediately before or after the time, and the zone. A bare relative
+    number (``T+5``) counts minutes.
+
+    Examples
+    --------
+    >>> m = find_time("**July 26th, 2022, 9:08 AM:** At block height 2,311,760")
+    >>> (m.raw, m.year, m.month, m.day, m.hour, m.minute)
+    ('July 26th, 2022, 9:08 AM', 2022, 7, 26, 9, 8)
+    >>> m = find_time("13:55 PM PST: the employee forwards the mail")
+    >>> (m.hour, m.zone, m.warnings[0][0])
+    (13, 'PST', 'time.pm_24h')
+    >>> find_time("T+1h30m: failover complete").relative
+    datetime.timedelta(seconds=5400)
+    >>> find_time("upgraded to 3.10.4 on 10.0.0.1") is None
+    True
+    """
+    if not _ANY_DIGIT.search(text):
+        return None
+    pos = 0
+    urls_checked = "://" not in text
+    while True:
+        m = _CORE.search(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        if not urls_checked and _inside_url(text, m.start()):
+            continue
+        if m.group("rel") is not None:
+            return _relative(m)
+        found = _absolute(text, m)
+        if found is not None:
+            return found
+
+
+def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
+    hour_text = m.group("h")
+    second: int | None = None
+    if hour_text is not None:
+        hour, minute = int(hour_text), int(m.group("mi"))
+        sec_text = m.group("s")
+        if sec_text is not None:
+            second = int(sec_text)
+        if not _valid_clock(hour, minute, second or 0):
+            return None
+        clock: int | None = minute
+        precision = "minute" if second is None else "second"
+    else:
+        hour = int(m.group("ho"))
+        if not 1 <= hour <= 12:
+            return None
+        clock = None
+        precision = "hour"
+    start, core_end = m.start(), m.end()
+    iso_t = start > 0 and text[start - 1] == "T"
+
+    tail = _TAIL.match(text, core_end)
+    end = core_end
+    zone: str | None = None
+    ampm: str | None = None
+    if tail is not None and tail.end() > core_end:
+        if tail.group("ap") is not None:
+            ampm = tail.group("ap").upper() + "M"
+            end = tail.end("ampm")
+        att = tail.group("att")
+        if att is not None:
+            if att[0] == "+" or second is not None or iso_t:
+                zone, end = att, tail.end()
+        elif tail.group("zname") is not None:
+            zone, end = tail.group("zname"), tail.end()
+        elif tail.group("off") is not None:
+            zone, end = tail.group("off"), tail.end()
+    if end == core_end and end < len(text) and text[end].isalpha():
+        return None  # "10:30abc", "5 AMZ": not a time
+    if hour_text is None and ampm is None:
+        return None  # pragma: no cover - the regex demands am/pm after a bare hour
+
+    warnings: tuple[tuple[str, str], ...] = ()
+    if ampm is not None:
+        if hour > 12 or (hour == 0 and ampm == "PM"):
+            shown = f"{hour:02d}:{clock or 0:02d}"
+            written = text[start:core_end]
+            warnings = (
+                ("time.pm_24h", f"{written} {ampm} is not a 12-hour time; read as {shown}"),
+            )
+        elif ampm == "PM" and hour < 12:
+            hour += 12
+        elif ampm == "AM" and hour == 12:
+            hour = 0
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    window = max(0, start - 80)
+    before = _DATE_BEFORE.search(text, window, start)
+    if before is not None:
+        fields = _date_fields(before)
+        if fields is not None:
+            year, month, day = fields
+            start = before.start()
+    else:
+        after = _DATE_AFTER.match(text, end)
+        if after is not None:
+            fields = _date_fields(after)
+            if fields is not None:
+                year, month, day = fields
+                if "(" in text[end : after.end()] and text.startswith(")", after.end()):
+                    end = after.end() + 1
+                else:
+                    end = after.end()
+
+    approximate = False
+    if start > 0:
+        approx = _APPROX.search(text, max(0, start - 16), start)
+        if approx is not None:
+            approximate = True
+            start = approx.start()
+
+    return TimeMatch(
+        start,
+        end,
+        text[start:end],
+        year,
+        month,
+        day,
+        hour,
+        clock,
+        second,
+        zone,
+        precision,
+        approximate,
+        None,
+        warnings,
+    )
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def to_utc(m: TimeMatch, *, on: date, tz: tzinfo) -> datetime:
+    """Combine a :class:`TimeMatch` with a date and a zone into an aware UTC datetime.
+
+    Parameters
+    ----------
+    m : TimeMatch
+        A match from :func:`find_time` (not a relative one).
+    on : date
+        The date to use when the match has none (its year, when only month and
+        day were written).
+    tz : tzinfo
+        The zone to use when the match states none; a zone written in the
+        match wins (resolved with :func:`resolve_zone` for its date).
+
+    Returns
+    -------
+    datetime
+        Aware, in UTC. ``24:00`` is midnight at the end of the day. Local times
+        that a DST change makes ambiguous or skips are read with ``fold=0``.
+
+    Raises
+    ------
+    ValueError
+        For a relative match, an impossible clock time (``25:00``, ``10:61``),
+        an impossible date (31 February) or an unknown zone.
+
+    Examples
+    --------
+    >>> m = find_time("2023-07-05 10:00 PST")
+    >>> to_utc(m, on=date(2000, 1, 1), tz=UTC).isoformat()
+    '2023-07-05T17:00:00+00:00'
+    >>> to_utc(find_time("24:00"), on=date(2023, 12, 31), tz=UTC).isoformat()
+    '2024-01-01T00:00:00+00:00'
+    """
+    if m.hour is None:
+        raise ValueError(
+            f"{m.raw!r} is a relative time, not a clock time; add m.relative to the "
+            "incident start instead of calling to_utc"
+        )
+    hour, minute, second = m.hour, m.minute or 0, m.second or 0
+    if not _valid_clock(hour, minute, second):
+        raise ValueError(
+            f"invalid time {m.raw!r}: hour {hour}, minute {minute}, second {second} is not "
+            "a clock time; expected hour 0-23 (or 24:00), minute and second 0-59"
+        )
+    year = m.year if m.year is not None else on.year
+    month = m.month if m.month is not None else on.month
+    day = m.day if m.day is not None else on.day
+    try:
+        day_of = date(year, month, day)
+    except ValueError as err:
+        raise ValueError(
+            f"invalid date {year:04d}-{month:02d}-{day:02d} in {m.raw!r}: {err}; "
+            "check the day and month of the timeline line"
+        ) from err
+    zone = tz
+    if m.zone is not None:
+        zone, _ = resolve_zone(m.zone, day_of)
+    extra = timedelta(0)
+    if hour == 24:
+        hour, extra = 0, timedelta(days=1)
+    local = datetime(day_of.year, day_of.month, day_of.day, hour, minute, second, tzinfo=zone)
+    if extra:
+        # 24:00 is the next day's midnight in local time, not 24 elapsed hours.
+        nxt = day_of + extra
+        local = local.replace(year=nxt.year, month=nxt.month, day=nxt.day)
+    return local.astimezone(UTC)
