@@ -156,6 +156,8 @@ _APPROX = re.compile(
 _REL_UNIT = re.compile(r"(\d+)(min|[dhms])")
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
 _ANY_DIGIT = re.compile(r"\d")
+# Cheap necessary condition for any time: no lookbehind, so the engine can skip ahead fast.
+_QUICK = re.compile(r"\d(?::\d\d|[ \t]?[AaPp]\.?[ \t]?[Mm])|T[ \t]?[+-][ \t]?\d")
 _BAD = re.compile(r"(?<![\w.:/#+-])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?![0-9_]|[.:]\d)")
 _PLACEHOLDER = re.compile(
     r"[\s|>*_]*(?:[-+*][ \t]+[\s|*_]*)?(?:(?:--|\?\?|xx):(?:--|\?\?|xx)|tbd\b)", re.IGNORECASE
@@ -541,7 +543,7 @@ def find_time(text: str) -> TimeMatch | None:
     >>> find_time("upgraded to 3.10.4 on 10.0.0.1") is None
     True
     """
-    if not _ANY_DIGIT.search(text):
+    if _QUICK.search(text) is None:
         return None
     pos = 0
     urls_checked = "://" not in text
