@@ -7,6 +7,7 @@
 
 from pmkit.collection import Postmortems, read_parquet
 from pmkit.errors import ParseError, PmkitError, SchemaError, UsageError
+from pmkit.loading import load
 
 __version__ = "0.1.0"
 
@@ -17,5 +18,6 @@ __all__ = [
     "SchemaError",
     "UsageError",
     "__version__",
+    "load",
     "read_parquet",
 ]

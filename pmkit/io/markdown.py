@@ -1,0 +1,1078 @@
+"""Read one Markdown postmortem into rows of the five tables.
+
+Two flavours matter: pmkit's own canvas template (``pmkit/templates/postmortem.md``,
+YAML front matter and the eight canvas sections) and postmortems as teams really
+write them (TOML or no front matter, headings with many names, timelines as
+bullets, tables or prose, times in a dozen formats). Whatever cannot be
+understood becomes a ``problems`` row with the file and line.
+
+The reader works on one document at a time and returns plain column lists
+(:class:`Parsed`); :func:`pmkit.load` turns many of them into DataFrames at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from pmkit import classify, timeparse
+from pmkit.classify import Vocabulary
+
+__all__ = ["Parsed", "read_markdown"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_SUMMARY = 4000
+
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_BULLET = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)")
+_CHECKBOX = re.compile(r"\[([ xX✓✔-])\][ \t]*")
+_TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
+_TAG = re.compile(r"<[^<>\n]{0,500}>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
+_EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s)|(?<!\w)_(?!\s)|`)")
+_ACTOR = re.compile(r"@([A-Za-z0-9][\w.-]{0,38})|\[([A-Za-z][\w.-]{1,38})\](?!\()")
+_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to|who)\s*[:=]\s*([^,;|()]{1,60})", re.I)
+_DUE_LABEL = re.compile(r"\b(?:due(?: date)?|deadline|by|eta|target)\b\s*[:=]?\s*", re.I)
+_TRACKER = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\b")
+_STEP_TAG = re.compile(
+    r"[(\[]\s*(detect|react|quick[ _-]?fix|prevent|other[ _-]?risk)\s*[)\]]", re.I
+)
+_META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
+_STEM_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
+
+_CANVAS_STEPS = {"detect", "react", "quick_fix", "prevent", "other_risk", "cause", "lesson"}
+_IDEA_SECTIONS = _CANVAS_STEPS
+_MILESTONE_KEYS = {
+    "started_at": ("started_at", "start", "started", "impact_start", "impact_started_at"),
+    "detected_at": ("detected_at", "detected", "detection"),
+    "reported_at": ("reported_at", "reported"),
+    "acknowledged_at": ("acknowledged_at", "acknowledged", "ack", "responded_at"),
+    "mitigated_at": ("mitigated_at", "mitigated", "fixed_at"),
+    "resolved_at": ("resolved_at", "resolved", "ended_at", "end"),
+    "communicated_at": ("communicated_at", "first_communication_at", "status_page_at"),
+}
+_KIND_OF_MILESTONE = {
+    "started_at": ("impact_start",),
+    # A customer report is when the team learnt of the incident: detection.
+    "detected_at": ("detected", "reported"),
+    "reported_at": ("reported",),
+    "acknowledged_at": ("acknowledged",),
+    "mitigated_at": ("mitigated",),
+    "resolved_at": ("resolved",),
+    "communicated_at": ("communicated_external",),
+}
+_STEP_NAMES = {
+    "detect": "detect",
+    "react": "react",
+    "quickfix": "quick_fix",
+    "quick fix": "quick_fix",
+    "quick-fix": "quick_fix",
+    "quick_fix": "quick_fix",
+    "prevent": "prevent",
+    "other risk": "other_risk",
+    "other_risk": "other_risk",
+    "other-risk": "other_risk",
+    "otherrisk": "other_risk",
+}
+
+
+@dataclass
+class Parsed:
+    """Column lists for one or more documents (one incident each)."""
+
+    incidents: dict[str, list[Any]] = field(default_factory=dict)
+    events: dict[str, list[Any]] = field(default_factory=dict)
+    ideas: dict[str, list[Any]] = field(default_factory=dict)
+    actions: dict[str, list[Any]] = field(default_factory=dict)
+    problems: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, table: str, **row: Any) -> None:
+        cols: dict[str, list[Any]] = getattr(self, table)
+        n = len(next(iter(cols.values()))) if cols else 0
+        for k in row:
+            if k not in cols:
+                cols[k] = [None] * n
+        for k, col in cols.items():
+            col.append(row.get(k))
+
+    def extend(self, other: Parsed) -> None:
+        for table in ("incidents", "events", "ideas", "actions", "problems"):
+            mine: dict[str, list[Any]] = getattr(self, table)
+            theirs: dict[str, list[Any]] = getattr(other, table)
+            if not theirs:
+                continue
+            n_mine = len(next(iter(mine.values()))) if mine else 0
+            n_theirs = len(next(iter(theirs.values())))
+            for k in theirs:
+                if k not in mine:
+                    mine[k] = [None] * n_mine
+            for k, col in mine.items():
+                col.extend(theirs.get(k, [None] * n_theirs))
+
+
+def _clean_inline(text: str) -> str:
+    """Plain text of a Markdown line: links to their text, tags and emphasis removed."""
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPH.sub("", text)
+    return " ".join(text.split())
+
+
+class _Doc:
+    """State while reading one document."""
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        tz: str | None,
+        vocabulary: Vocabulary | None,
+        out: Parsed,
+    ) -> None:
+        self.source = source
+        self.vocab = vocabulary
+        self.out = out
+        self.tz_arg = tz
+        self.lines = text.split("\n")
+        self.meta: dict[str, Any] = {}
+        self.incident_id = PurePath(source).stem
+        self.title: str | None = None
+        self.summary_parts: list[str] = []
+        self.preamble_parts: list[str] = []
+        self.zone: str | None = None  # zone text in force for the document
+        self.zone_line = 0
+        self.doc_date: date | None = None
+        self.events: list[dict[str, Any]] = []
+        self.n_actions = 0
+        self.seen_problems: set[tuple[str, str]] = set()
+        self.pending_problems: list[tuple[int | None, str, str, str]] = []
+        self.has_timeline = False
+
+    # -- problems ---------------------------------------------------------
+    def problem(self, line: int | None, level: str, code: str, message: str) -> None:
+        key = (code, message)
+        if key in self.seen_problems:
+            return
+        self.seen_problems.add(key)
+        self.pending_problems.append((line, level, code, message))
+
+    # -- front matter -----------------------------------------------------
+    def front_matter(self) -> int:
+        """Parse YAML (---) or TOML (+++) front matter; return the first body line index."""
+        lines = self.lines
+        if not lines or lines[0].strip() not in ("---", "+++"):
+            return 0
+        fence = lines[0].strip()
+        end = None
+        for i in range(1, min(len(lines), 2000)):
+            if lines[i].strip() == fence or (fence == "---" and lines[i].strip() == "..."):
+                end = i
+                break
+        if end is None:
+            self.problem(
+                1,
+                "error",
+                "frontmatter.unclosed",
+                f"front matter opened with {fence} on line 1 is never closed; "
+                f"add a closing {fence} line",
+            )
+            return 1
+        body = "\n".join(lines[1:end])
+        try:
+            data = tomllib.loads(body) if fence == "+++" else yaml.safe_load(body)
+        except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            kind = "TOML" if fence == "+++" else "YAML"
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            self.problem(
+                line,
+                "error",
+                "frontmatter.invalid",
+                f"front matter is not valid {kind} ({first}); the document body is still read",
+            )
+            return end + 1
+        if data is None:
+            return end + 1
+        if not isinstance(data, dict):
+            self.problem(
+                1,
+                "error",
+                "frontmatter.not_mapping",
+                f"front matter must be a mapping of keys to values, found {type(data).__name__}",
+            )
+            return end + 1
+        extra = data.get("extra")
+        if isinstance(extra, dict):
+            data = {**extra, **data}
+        self.meta = {str(k).strip().lower().replace(" ", "_"): v for k, v in data.items()}
+        return end + 1
+
+    def meta_str(self, *keys: str) -> str | None:
+        for k in keys:
+            v = self.meta.get(k)
+            if v is None or isinstance(v, dict | list):
+                continue
+            s = str(v).strip()
+            if s:
+                return s
+        return None
+
+    # -- time helpers -----------------------------------------------------
+    def zone_for(self, on: date | None, line: int) -> tzinfo | None:
+        zone = self.zone or self.tz_arg
+        if zone is None:
+            return None
+        try:
+            tz, warn = timeparse.resolve_zone(zone, on)
+        except ValueError as err:
+            self.problem(line, "warning", "time.unknown_zone", str(err))
+            return None
+        if warn is not None:
+            self.problem(line, "warning", warn[0], warn[1])
+        return tz
+
+    def set_zone(self, zone: str, line: int) -> None:
+        try:
+            timeparse.resolve_zone(zone, None)
+        except ValueError as err:
+            self.problem(line, "warning", "time.unknown_zone", str(err))
+            return
+        self.zone = zone
+        self.zone_line = line
+
+    def meta_time(self, value: Any, key: str) -> datetime | None:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                tz = self.zone_for(value.date(), 1)
+                if tz is None:
+                    self.problem(
+                        1,
+                        "error",
+                        "time.no_zone",
+                        f"front matter {key} {value.isoformat()} has no time zone; "
+                        "add an offset, a `timezone:` key, or pass tz= to pmkit.load",
+                    )
+                    return None
+                value = value.replace(tzinfo=tz)
+            return value.astimezone(UTC)
+        if isinstance(value, date):
+            return None
+        if not isinstance(value, str):
+            return None
+        m = timeparse.find_time(value)
+        if m is None:
+            self.problem(
+                1,
+                "warning",
+                "frontmatter.bad_value",
+                f"front matter {key} {value!r} is not a date and time; "
+                "write it as 2026-09-14T09:12:00+02:00",
+            )
+            return None
+        return self.absolute(m, 1, self.doc_date)
+
+    def absolute(self, m: timeparse.TimeMatch, line: int, on: date | None) -> datetime | None:
+        day = date(m.year, m.month, m.day) if m.year and m.month and m.day else on
+        if day is None:
+            self.problem(
+                line,
+                "error",
+                "time.no_date",
+                f"time {m.raw!r} has no date and none is stated before it; "
+                "write the date once above the timeline (e.g. 'All events on 2026-09-14')",
+            )
+            return None
+        if m.zone is not None:
+            tz: tzinfo | None = UTC
+        else:
+            tz = self.zone_for(day, line)
+        if tz is None:
+            self.problem(
+                line,
+                "error",
+                "time.no_zone",
+                f"timeline times such as {m.raw!r} state no time zone; write one above the "
+                "timeline (e.g. 'All times in UTC'), or pass tz='Europe/Paris' to pmkit.load",
+            )
+            return None
+        try:
+            return timeparse.to_utc(m, on=day, tz=tz)
+        except ValueError as err:
+            self.problem(line, "error", "time.invalid", f"{err}")
+            return None
+
+    # -- body ---------------------------------------------------------------
+    def run(self) -> None:
+        body = self.front_matter()
+        self.apply_meta()
+        lines = self.lines
+        section: str | None = "preamble"
+        heading_text: str | None = None
+        section_level = 0
+        in_fence: str | None = None
+        block: list[tuple[int, str]] = []
+        handlers: dict[str, Callable[[list[tuple[int, str]], str | None, str | None], None]] = {}
+        for name in _IDEA_SECTIONS:
+            handlers[name] = self.read_ideas
+        handlers["timeline"] = self.read_timeline
+        handlers["next_steps"] = self.read_actions
+        handlers["summary"] = self.read_summary
+        handlers["preamble"] = self.read_preamble
+        sub_step: str | None = None
+
+        def flush() -> None:
+            if block and section in handlers:
+                handlers[section](block, heading_text, sub_step)
+            block.clear()
+
+        prev_plain = ""
+        for idx in range(body, len(lines)):
+            raw = lines[idx]
+            stripped = raw.strip()
+            if in_fence is not None:
+                if stripped.startswith(in_fence):
+                    in_fence = None
+                continue
+            fm = _FENCE.match(stripped)
+            if fm:
+                in_fence = fm.group(1)[:3]
+                continue
+            hm = _HEADING.match(stripped) if stripped.startswith("#") else None
+            level = 0
+            title = ""
+            if hm:
+                level, title = len(hm.group(1)), _clean_inline(hm.group(2))
+            elif (
+                stripped
+                and set(stripped) <= {"="}
+                and prev_plain
+                and not prev_plain.startswith(("-", "*", "|"))
+            ):
+                level, title = 1, _clean_inline(prev_plain)
+                if block and block[-1][1].strip() == prev_plain:
+                    block.pop()
+            elif _bold_heading(stripped):
+                level, title = 7, _clean_inline(stripped)
+            if level:
+                prev_plain = ""
+                found = classify.heading_section(title, self.vocab)
+                if self.title is None and level == 1 and found is None:
+                    # the document's title: the text under it is still the preamble
+                    self.title = title
+                    flush()
+                    self.heading_context(title, idx + 1)
+                    continue
+                if found is None and level == 7:
+                    # A bold line that names no section is ordinary text.
+                    block.append((idx + 1, raw))
+                    continue
+                flush()
+                self.heading_context(title, idx + 1)
+                if found is None and section not in (None, "preamble") and level > section_level:
+                    # An unknown sub-heading (a date, a phase) stays in its section.
+                    continue
+                if section == "next_steps" and level > section_level and found in _CANVAS_STEPS:
+                    sub_step = found
+                    continue
+                if found == "timeline":
+                    self.has_timeline = True
+                section, heading_text, section_level, sub_step = found, title, level, None
+                if section is None and self.title is None:
+                    self.title = title
+                continue
+            prev_plain = stripped
+            block.append((idx + 1, raw))
+        flush()
+
+    def heading_context(self, title: str, line: int) -> None:
+        zone = timeparse.find_zone_statement(title)
+        if zone:
+            self.set_zone(zone, line)
+        d = timeparse.find_date(title)
+        if d is not None:
+            self.current_date = d
+
+    current_date: date | None = None
+
+    def apply_meta(self) -> None:
+        meta = self.meta
+        iid = self.meta_str("id", "incident_id", "key")
+        if iid:
+            self.incident_id = iid
+        self.title = self.meta_str("title")
+        zone = self.meta_str("timezone", "tz", "time_zone", "zone")
+        if zone:
+            self.set_zone(zone, 1)
+        raw_date = meta.get("date")
+        if isinstance(raw_date, datetime):
+            self.doc_date = raw_date.date()
+        elif isinstance(raw_date, date):
+            self.doc_date = raw_date
+        elif isinstance(raw_date, str):
+            self.doc_date = timeparse.find_date(raw_date)
+            if self.doc_date is None:
+                self.problem(
+                    1,
+                    "warning",
+                    "frontmatter.bad_value",
+                    f"front matter date {raw_date!r} is not a date; write it as 2026-09-14",
+                )
+        if self.doc_date is None:
+            m = _STEM_DATE.search(PurePath(self.source).name)
+            if m:
+                try:
+                    self.doc_date = date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    self.doc_date = None
+        self.current_date = self.doc_date
+
+    # -- sections -------------------------------------------------------------
+    def paragraphs(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Bullets (with their continuation lines), table rows and paragraphs as items."""
+        items: list[tuple[int, str]] = []
+        cur: list[str] = []
+        cur_line = 0
+        for line_no, raw in block:
+            s = raw.strip()
+            if not s:
+                if cur:
+                    items.append((cur_line, " ".join(cur)))
+                    cur = []
+                continue
+            bm = _BULLET.match(raw)
+            if bm or s.startswith("|"):
+                if cur:
+                    items.append((cur_line, " ".join(cur)))
+                cur = [bm.group(2) if bm else s]
+                cur_line = line_no
+                continue
+            if not cur:
+                cur_line = line_no
+            cur.append(s)
+        if cur:
+            items.append((cur_line, " ".join(cur)))
+        return items
+
+    def read_summary(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        for _, text in self.paragraphs(block):
+            self.summary_parts.append(_clean_inline(text))
+            self.context_from(text, 0)
+
+    def read_preamble(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        for line, text in self.paragraphs(block):
+            self.preamble_parts.append(_clean_inline(text))
+            self.context_from(text, line)
+
+    def context_from(self, text: str, line: int) -> None:
+        if self.zone is None:
+            zone = timeparse.find_zone_statement(text)
+            if zone:
+                self.set_zone(zone, line)
+
+    def read_ideas(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
+        step = classify.heading_section(heading or "", self.vocab)
+        header: list[str] | None = None
+        for line, item in self.paragraphs(block):
+            if item.startswith("|"):
+                cells = _cells(item)
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                if header is None:
+                    header = [c.lower() for c in cells]
+                    continue
+                text = _clean_inline(" — ".join(c for c in cells if c))
+            else:
+                text = _clean_inline(item)
+            if not text or (text.endswith(":") and len(text) < 80):
+                continue
+            self.out.add(
+                "ideas",
+                incident_id=self.incident_id,
+                step=step,
+                text=text,
+                heading=heading,
+                source=self.source,
+                line=line,
+            )
+
+    def read_actions(
+        self, block: list[tuple[int, str]], heading: str | None, sub_step: str | None
+    ) -> None:
+        header: dict[str, int] | None = None
+        items = self.paragraphs(block)
+        listed = any(_BULLET.match(raw) or raw.lstrip().startswith("|") for _, raw in block)
+        for line, item in items:
+            if listed and not _is_list_item(block, line):
+                continue  # guidance prose around a list of actions
+            if item.startswith("|"):
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                cells = _cells(item)
+                if header is None:
+                    header = _action_header(cells)
+                    continue
+                self.table_action(cells, header, line, heading, sub_step)
+                continue
+            self.list_action(item, line, heading, sub_step)
+
+    def add_action(
+        self,
+        *,
+        text: str,
+        owner: str | None,
+        due: date | None,
+        status: str,
+        step: str | None,
+        tracker: str | None,
+        line: int,
+    ) -> None:
+        self.n_actions += 1
+        self.out.add(
+            "actions",
+            incident_id=self.incident_id,
+            action_id=f"{self.incident_id}#{self.n_actions}",
+            text=text,
+            owner=owner,
+            due=_micros(datetime(due.year, due.month, due.day, tzinfo=UTC)) if due else None,
+            status=status,
+            step=step,
+            tracker_key=tracker,
+            source=self.source,
+            line=line,
+        )
+
+    def list_action(self, item: str, line: int, heading: str | None, sub_step: str | None) -> None:
+        checked: bool | None = None
+        cm = _CHECKBOX.match(item)
+        if cm:
+            checked = cm.group(1) not in (" ", "-")
+            item = item[cm.end() :]
+        text = _clean_inline(item)
+        if not text or (text.endswith(":") and len(text) < 80):
+            return
+        owner = None
+        om = _ACTOR.search(text)
+        if om and om.group(1):
+            owner = om.group(1)
+        else:
+            lm = _OWNER_LABEL.search(text)
+            if lm:
+                owner = lm.group(1).strip()
+        due = None
+        for dm in _DUE_LABEL.finditer(text):
+            due = timeparse.find_date(text[dm.end() : dm.end() + 40])
+            if due is not None:
+                break
+        tm = _TRACKER.search(text)
+        sm = _STEP_TAG.search(text)
+        step = _STEP_NAMES.get(sm.group(1).lower().replace("-", " ")) if sm else sub_step
+        words = _META_SPLIT.split(text, maxsplit=1)[0] if (owner or due) else text
+        if sm:
+            words = words.replace(sm.group(0), "")
+        status = classify.normalize_action_status(None, checked=checked)
+        self.add_action(
+            text=" ".join(words.split()) or text,
+            owner=owner,
+            due=due,
+            status=status,
+            step=step,
+            tracker=tm.group(1) if tm else None,
+            line=line,
+        )
+
+    def table_action(
+        self,
+        cells: list[str],
+        header: dict[str, int],
+        line: int,
+        heading: str | None,
+        sub_step: str | None,
+    ) -> None:
+        def cell(name: str) -> str | None:
+            i = header.get(name)
+            if i is None or i >= len(cells):
+                return None
+            v = _clean_inline(cells[i])
+            return v or None
+
+        text = cell("text")
+        if text is None:
+            return
+        owner = cell("owner")
+        if owner and owner.lower() in ("-", "n/a", "tbd", "none", "?"):
+            owner = None
+        due_text = cell("due")
+        due = timeparse.find_date(due_text) if due_text else None
+        status_text = cell("status")
+        step_text = cell("step")
+        step = _STEP_NAMES.get(step_text.lower()) if step_text else sub_step
+        tracker_text = cell("tracker") or text
+        tm = _TRACKER.search(tracker_text)
+        self.add_action(
+            text=text,
+            owner=owner.lstrip("@") if owner else None,
+            due=due,
+            status=classify.normalize_action_status(status_text),
+            step=step,
+            tracker=tm.group(1) if tm else None,
+            line=line,
+        )
+
+    def read_timeline(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        header: list[str] | None = None
+        time_col = 0
+        prev_at: datetime | None = None
+        for line, item in self.paragraphs(block):
+            if item.startswith("|"):
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                cells = _cells(item)
+                if header is None and not any(timeparse.find_time(c) for c in cells):
+                    header = [c.lower() for c in cells]
+                    time_col = next(
+                        (i for i, h in enumerate(header) if "time" in h or "date" in h), 0
+                    )
+                    continue
+                lead = cells[time_col] if time_col < len(cells) else ""
+                rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
+                if timeparse.find_time(lead) is None and timeparse.find_date(lead) is not None:
+                    # a date-only first cell: the time may be in the next cell
+                    self.current_date = timeparse.find_date(lead)
+                text = f"{lead} {rest}".strip()
+            else:
+                text = item
+            prev_at = self.timeline_item(text, line, heading, prev_at)
+
+    def timeline_item(
+        self, item: str, line: int, heading: str | None, prev_at: datetime | None
+    ) -> datetime | None:
+        text = _clean_inline(item)
+        if not text:
+            return prev_at
+        zone = timeparse.find_zone_statement(text)
+        if zone:
+            self.set_zone(zone, line)
+        m = timeparse.find_time(text)
+        if m is None:
+            d = timeparse.find_date(text)
+            if d is not None and len(text) < 160:
+                self.current_date = d
+                return prev_at
+            if timeparse.is_placeholder(text):
+                self.problem(
+                    line,
+                    "warning",
+                    "time.placeholder",
+                    f"timeline line has a placeholder instead of a time ({text[:40]!r}); "
+                    "fill in the time",
+                )
+                self.add_event(text, None, None, line, heading, text[:8], "minute", False)
+                return prev_at
+            bad = timeparse.find_bad_time(text)
+            if bad is not None:
+                self.problem(
+                    line,
+                    "error",
+                    "time.invalid",
+                    f"{bad!r} is not a valid time of day (hours 0-23, minutes 0-59)",
+                )
+            if zone and len(text) < 200:
+                return prev_at
+            if self.events and not _BULLET.match(item) and len(text) > 0:
+                # prose with no time continues the previous line
+                self.events[-1]["text"] += " " + text
+                return prev_at
+            self.add_event(text, None, None, line, heading, None, None, False)
+            return prev_at
+        for code, message in m.warnings:
+            self.problem(line, "warning", code, f"{message} (in {m.raw!r})")
+        rest = (text[: m.start] + " " + text[m.end :]).strip(" :-—–|,.")
+        rest = rest.lstrip(":-—–| ").strip()
+        if m.relative is not None:
+            self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
+            return prev_at
+        if m.year is not None and m.month is not None and m.day is not None:
+            self.current_date = date(m.year, m.month, m.day)
+            explicit = True
+        else:
+            explicit = False
+        at = self.absolute(m, line, self.current_date)
+        if at is not None and prev_at is not None and not explicit and at < prev_at:
+            if prev_at - at > timedelta(hours=12):
+                # past midnight: the inherited date moves on by a day
+                at += timedelta(days=1)
+                if self.current_date is not None:
+                    self.current_date += timedelta(days=1)
+            else:
+                self.problem(
+                    line,
+                    "warning",
+                    "time.out_of_order",
+                    f"timeline line at {m.raw!r} is earlier than the line before it; "
+                    "kept as written",
+                )
+        elif at is not None and prev_at is not None and at < prev_at:
+            self.problem(
+                line,
+                "warning",
+                "time.out_of_order",
+                f"timeline line at {m.raw!r} is earlier than the line before it; kept as written",
+            )
+        self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+        return at if at is not None and (prev_at is None or at > prev_at) else prev_at
+
+    def add_event(
+        self,
+        text: str,
+        at: datetime | None,
+        relative: timedelta | None,
+        line: int,
+        heading: str | None,
+        raw: str | None,
+        precision: str | None,
+        approximate: bool,
+    ) -> None:
+        self.events.append(
+            {
+                "text": text,
+                "at": at,
+                "relative": relative,
+                "line": line,
+                "heading": heading,
+                "raw_time": raw,
+                "time_precision": precision,
+                "approximate": approximate,
+            }
+        )
+
+    # -- finish ---------------------------------------------------------------
+    def finish(self) -> None:
+        events = self.events
+        texts = [e["text"] for e in events]
+        kinds = classify.classify_events(texts, self.vocab) if texts else []
+        # explicit markers are removed from the text kept
+        for e, kind in zip(events, kinds, strict=True):
+            e["kind"] = kind
+            marker, rest = classify.event_marker(e["text"], self.vocab)
+            if marker is not None:
+                e["text"] = rest.strip(" :-—–")
+        self.resolve_relative(events)
+        milestones: dict[str, datetime | None] = {}
+        provenance: dict[str, str | None] = {}
+        for col, keys in _MILESTONE_KEYS.items():
+            value = next((self.meta[k] for k in keys if k in self.meta), None)
+            at = self.meta_time(value, col) if value is not None else None
+            if at is not None:
+                milestones[col], provenance[col] = at, "metadata"
+                continue
+            wanted = _KIND_OF_MILESTONE[col]
+            times = [e["at"] for e in events if e["kind"] in wanted and e["at"] is not None]
+            if times:
+                milestones[col], provenance[col] = min(times), "timeline"
+            else:
+                milestones[col], provenance[col] = None, None
+        if milestones["started_at"] is None:
+            self.infer_start(events, milestones, provenance)
+        self.check_order(milestones, provenance)
+        source_kind = self.detection(events)
+        timed = [e["at"] for e in events if e["at"] is not None]
+        occurred = (
+            milestones["started_at"]
+            or milestones["detected_at"]
+            or (min(timed) if timed else None)
+            or (
+                datetime(self.doc_date.year, self.doc_date.month, self.doc_date.day, tzinfo=UTC)
+                if self.doc_date
+                else None
+            )
+        )
+        if occurred is None:
+            self.problem(
+                None,
+                "warning",
+                "date.missing",
+                "no date found in front matter, file name, timeline or text; add `date:` "
+                "front matter or name the file YYYY-MM-DD-title.md",
+            )
+        if not self.has_timeline:
+            self.problem(
+                None,
+                "warning",
+                "timeline.missing",
+                "no Timeline section; milestones could only come from front matter",
+            )
+        severity, sev_warning = classify.normalize_severity(self.meta.get("severity"))
+        if sev_warning:
+            self.problem(1, "warning", "frontmatter.bad_value", sev_warning)
+        status = self.meta_str("status")
+        if status is None:
+            status = "resolved" if milestones["resolved_at"] is not None else None
+        summary = " ".join(self.summary_parts) or " ".join(self.preamble_parts[:3])
+        out = self.out
+        row: dict[str, Any] = {
+            "incident_id": self.incident_id,
+            "title": self.title or PurePath(self.source).stem,
+            "summary": summary[:_MAX_SUMMARY] or None,
+            "severity": severity,
+            "team": self.meta_str("team", "owner_team", "squad"),
+            "service": self.meta_str("service", "services", "component", "system"),
+            "status": status,
+            "occurred_at": _micros(occurred),
+            "detection_source": source_kind,
+            "reported_by": self.meta_str("reported_by"),
+            "tz": self.zone or self.tz_arg,
+            "source": self.source,
+        }
+        for col, at in milestones.items():
+            row[col] = _micros(at)
+            row[col.replace("_at", "_from")] = provenance[col]
+        out.add("incidents", **row)
+        for seq, e in enumerate(events):
+            actor = None
+            am = _ACTOR.search(e["text"])
+            if am:
+                actor = am.group(1) or am.group(2)
+            out.add(
+                "events",
+                incident_id=self.incident_id,
+                seq=seq,
+                at=_micros(e["at"]),
+                kind=e["kind"],
+                actor=actor,
+                text=e["text"],
+                raw_time=e["raw_time"],
+                time_precision=e["time_precision"],
+                approximate=e["approximate"],
+                source=self.source,
+                line=e["line"],
+                heading=e["heading"],
+            )
+        for line, level, code, message in self.pending_problems:
+            out.add(
+                "problems",
+                source=self.source,
+                line=line,
+                incident_id=self.incident_id,
+                level=level,
+                code=code,
+                message=message,
+            )
+
+    def infer_start(
+        self,
+        events: list[dict[str, Any]],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+    ) -> None:
+        """No line marks the start: the earliest line before detection is the start.
+
+        Timelines usually open with the change that began the impact; when the
+        earliest line is the detection itself nothing is inferred.
+        """
+        timed = [e for e in events if e["at"] is not None]
+        if not timed:
+            return
+        first = min(timed, key=lambda e: (e["at"], e["line"]))
+        detected = milestones["detected_at"]
+        if first["kind"] in ("detected", "reported") or detected is None:
+            return
+        if first["at"] >= detected:
+            return
+        milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
+        self.problem(
+            first["line"],
+            "warning",
+            "milestone.inferred",
+            "no timeline line marks the start of impact; started_at is taken from the "
+            "earliest line before detection. Mark the right line [start] to be explicit",
+        )
+
+    def resolve_relative(self, events: list[dict[str, Any]]) -> None:
+        rel = [e for e in events if e["relative"] is not None]
+        if not rel:
+            return
+        anchor = next(
+            (e["at"] for e in events if e["kind"] == "impact_start" and e["at"] is not None), None
+        )
+        if anchor is None:
+            start = self.meta.get("started_at")
+            if start is not None:
+                anchor = self.meta_time(start, "started_at")
+        if anchor is None:
+            self.problem(
+                rel[0]["line"],
+                "warning",
+                "time.relative_no_anchor",
+                "relative times (T+12m) need the start time: mark a line [start] with a clock "
+                "time or give started_at in front matter",
+            )
+            return
+        for e in rel:
+            e["at"] = anchor + e["relative"]
+
+    def check_order(
+        self, milestones: dict[str, datetime | None], provenance: dict[str, str | None]
+    ) -> None:
+        order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
+        present = [(c, milestones[c]) for c in order if milestones[c] is not None]
+        for (a, ta), (b, tb) in itertools.pairwise(present):
+            assert ta is not None and tb is not None
+            if tb < ta:
+                self.problem(
+                    None,
+                    "warning",
+                    "milestone.order",
+                    f"{b} ({tb:%Y-%m-%d %H:%M} UTC) is before {a} ({ta:%Y-%m-%d %H:%M} UTC); "
+                    "durations between them are left out of the metrics",
+                )
+
+    def detection(self, events: list[dict[str, Any]]) -> str:
+        given = self.meta_str("detection_source", "detected_by", "detection")
+        if given:
+            norm = classify.normalize_detection_source(given)
+            if norm is not None:
+                return norm
+            self.problem(
+                1,
+                "warning",
+                "frontmatter.bad_value",
+                f"detection_source {given!r} is not one of monitoring, customer, employee, "
+                "third_party, automated_test, unknown",
+            )
+        first = sorted(
+            (e for e in events if e["kind"] in ("detected", "reported")),
+            key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
+        )
+        for e in first[:1]:
+            found = classify.detection_source(e["text"], self.vocab)
+            if found:
+                return found
+            if e["kind"] == "reported":
+                return "customer"
+        summary = " ".join(self.summary_parts)[:2000]
+        found = classify.detection_source(summary, self.vocab) if summary else None
+        return found or "unknown"
+
+
+def _bold_heading(s: str) -> bool:
+    """``**Timeline**`` or ``__Action items:__`` alone on a line acts as a heading."""
+    return (
+        len(s) < 60
+        and (
+            (s.startswith("**") and s.rstrip(":").endswith("**"))
+            or (s.startswith("__") and s.rstrip(":").endswith("__"))
+        )
+        and s.count("**") <= 2
+    )
+
+
+def _is_list_item(block: list[tuple[int, str]], line: int) -> bool:
+    raw = next(r for n, r in block if n == line)
+    return bool(_BULLET.match(raw)) or raw.lstrip().startswith("|")
+
+
+def _cells(row: str) -> list[str]:
+    s = row.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+_HEADER_NAMES = {
+    "text": ("action", "item", "description", "task", "what", "title", "summary", "next step"),
+    "owner": ("owner", "assignee", "who", "responsible", "dri"),
+    "due": ("due", "deadline", "when", "date", "eta", "target"),
+    "status": ("status", "state", "done"),
+    "step": ("step", "type", "category", "kind"),
+    "tracker": ("ticket", "issue", "link", "jira", "tracker", "key"),
+}
+
+
+def _action_header(cells: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        low = _clean_inline(c).lower()
+        for name, words in _HEADER_NAMES.items():
+            if name not in out and any(w in low for w in words):
+                out[name] = i
+                break
+    out.setdefault("text", 0)
+    return out
+
+
+def _micros(at: datetime | None) -> int | None:
+    if at is None:
+        return None
+    delta = at - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def read_markdown(
+    text: str,
+    *,
+    source: str,
+    tz: str | None = None,
+    vocabulary: Vocabulary | None = None,
+    out: Parsed | None = None,
+) -> Parsed:
+    """Read one Markdown postmortem into column lists.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    source : str
+        Its path, used for ``source`` columns, problems and the default id.
+    tz : str, optional
+        Zone for timeline times when the document states none.
+    vocabulary : Vocabulary, optional
+        Event and heading vocabulary (default :data:`pmkit.classify.DEFAULT_VOCABULARY`).
+    out : Parsed, optional
+        Accumulator to append to (many documents, one set of lists).
+
+    Returns
+    -------
+    Parsed
+        Column lists for the five tables; timestamps are integer microseconds UTC.
+
+    Examples
+    --------
+    >>> p = read_markdown("# Outage\\n\\n## Timeline\\n\\nAll times UTC.\\n\\n"
+    ...                   "- 2024-05-01 10:00 [start] errors begin\\n- 10:07 alert fired\\n",
+    ...                   source="x.md")
+    >>> p.events["kind"]
+    ['impact_start', 'detected']
+    """
+    out = Parsed() if out is None else out
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
+    doc = _Doc(text, source, tz, vocabulary, out)
+    doc.run()
+    doc.finish()
+    return out

@@ -1,0 +1,334 @@
+"""``pmkit.load``: many postmortem files in, one :class:`~pmkit.Postmortems` out."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from pmkit import schema
+from pmkit.classify import Vocabulary
+from pmkit.collection import Postmortems
+from pmkit.errors import ParseError
+from pmkit.io.markdown import Parsed, read_markdown
+
+__all__ = ["NOT_POSTMORTEMS", "find_files", "load"]
+
+#: File names skipped inside folders: project files, not postmortems. A file
+#: passed by its own path is always read.
+NOT_POSTMORTEMS = frozenset(
+    {
+        "readme.md",
+        "source.md",
+        "license.md",
+        "changelog.md",
+        "contributing.md",
+        "code_of_conduct.md",
+        "security.md",
+        "_index.md",
+        "summary.md",
+    }
+)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+#: Documents larger than this are reported and skipped, not read whole.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Below this many files a process pool costs more than it saves.
+_PARALLEL_MIN = 4000
+_CHUNK = 2000
+
+Progress = Callable[[int, int], None]
+
+
+def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The Markdown files a ``load`` of ``paths`` reads, in a stable order.
+
+    ``paths`` may be a folder (searched recursively, following no symlinked
+    folders twice), a file, a glob pattern, or a list of those.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in _walk(p):
+                if f not in seen:
+                    seen.add(f)
+                    found.append(f)
+        elif p.is_file():
+            if p not in seen:
+                seen.add(p)
+                found.append(p)
+        elif any(ch in str(p) for ch in "*?["):
+            for g in sorted(glob.glob(str(p), recursive=True)):
+                gp = Path(g)
+                if gp.is_file() and gp not in seen:
+                    seen.add(gp)
+                    found.append(gp)
+        else:
+            raise ParseError(
+                f"{p} does not exist; pass a folder, a file or a glob "
+                "such as 'postmortems/**/*.md'",
+                source=str(p),
+                code="file.missing",
+            )
+    return found
+
+
+def _walk(root: Path) -> list[Path]:
+    out: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        st = os.stat(dirpath)
+        key = (st.st_dev, st.st_ino)
+        if key in visited:  # a symlink loop: stop descending
+            dirnames[:] = []
+            continue
+        visited.add(key)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and name.lower() not in NOT_POSTMORTEMS:
+                out.append(Path(dirpath) / name)
+    return out
+
+
+def _decode(data: bytes) -> tuple[str | None, tuple[str, str, str] | None]:
+    """Text of a file, plus a problem (level, code, message) when it needed help."""
+    if not data.strip():
+        return None, ("error", "file.empty", "file is empty; nothing to read")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8192]:
+        return None, (
+            "error",
+            "file.binary",
+            "file holds binary data (NUL bytes), not Markdown text; remove it from the folder",
+        )
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        return data.decode("latin-1"), (
+            "warning",
+            "file.encoding",
+            f"file is not UTF-8 (byte {err.start}); read as Latin-1, check accented characters "
+            "and save it as UTF-8",
+        )
+
+
+def _read_one(
+    path: Path, out: Parsed, tz: str | None, vocabulary: Vocabulary | None, max_bytes: int
+) -> None:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            out.add(
+                "problems",
+                source=source,
+                line=None,
+                incident_id=None,
+                level="error",
+                code="file.too_large",
+                message=f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
+                "raise max_bytes= in pmkit.load to read it",
+            )
+            return
+        data = path.read_bytes()
+    except OSError as err:
+        out.add(
+            "problems",
+            source=source,
+            line=None,
+            incident_id=None,
+            level="error",
+            code="file.unreadable",
+            message=f"cannot read file: {err.strerror or err}",
+        )
+        return
+    text, issue = _decode(data)
+    if issue is not None:
+        level, code, message = issue
+        out.add(
+            "problems",
+            source=source,
+            line=None,
+            incident_id=None,
+            level=level,
+            code=code,
+            message=message,
+        )
+    if text is None:
+        return
+    read_markdown(text, source=source, tz=tz, vocabulary=vocabulary, out=out)
+
+
+_TS_TYPE = pa.timestamp("us", tz="UTC")
+
+
+def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    for name, cols in schema.TABLES.items():
+        data: dict[str, list[Any]] = getattr(parsed, name)
+        if not data:
+            out[name] = schema.empty(name)
+            continue
+        ready: dict[str, Any] = {}
+        for col, values in data.items():
+            dtype = cols[col]
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                ready[col] = pa.array(values, type=_TS_TYPE).to_pandas()
+            else:
+                ready[col] = values
+        out[name] = schema.conform(ready, name)
+    return out
+
+
+def _parse_chunk(
+    paths: Sequence[Path], tz: str | None, vocabulary: Vocabulary | None, max_bytes: int
+) -> dict[str, pd.DataFrame]:
+    parsed = Parsed()
+    for p in paths:
+        _read_one(p, parsed, tz, vocabulary, max_bytes)
+    return _frames(parsed)
+
+
+def _progress_bar(total: int) -> Progress:
+    def show(done: int, total: int = total) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\rpmkit: reading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def load(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    strict: bool = False,
+    tz: str | None = None,
+    progress: bool | Progress | None = None,
+    vocabulary: Vocabulary | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
+) -> Postmortems:
+    """Read postmortem documents into a :class:`~pmkit.Postmortems` collection.
+
+    Parameters
+    ----------
+    paths : path, glob or list of them
+        Folders are searched recursively for ``*.md`` files (project files such
+        as README.md are skipped, see :data:`NOT_POSTMORTEMS`).
+    strict : bool, default False
+        Raise :class:`~pmkit.ParseError` for the first error-level problem
+        instead of recording it in ``problems``.
+    tz : str, optional
+        Time zone (IANA name or offset) for timeline times in documents that
+        state none. Without it such times are a ``time.no_zone`` problem, never
+        a guess.
+    progress : bool or callable, optional
+        ``True`` draws a progress bar on stderr; a callable gets ``(done, total)``.
+        ``None`` shows a bar for more than 2,000 files when stderr is a terminal.
+    vocabulary : Vocabulary, optional
+        Extended event/heading vocabulary, see :meth:`pmkit.classify.Vocabulary.extend`.
+    max_bytes : int
+        Larger files are reported (``file.too_large``) and skipped.
+    workers : int, optional
+        Processes to parse with; by default one per core for 4,000+ files.
+
+    Returns
+    -------
+    Postmortems
+        One incident per readable document; every file or line that could not
+        be read is a row in ``problems``.
+
+    Examples
+    --------
+    >>> import pmkit, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "2024-05-01-api.md").write_text(
+    ...     "# API outage\\n\\n## Timeline\\n\\nAll times UTC.\\n\\n"
+    ...     "- 10:00 [start] errors begin\\n- 10:07 alert fired\\n- 10:30 rolled back\\n")
+    >>> pm = pmkit.load(d)
+    >>> pm.incidents[["incident_id", "started_at", "detected_at"]].iloc[0].tolist()
+    ['2024-05-01-api', Timestamp('2024-05-01 10:00:00+0000', tz='UTC'),
+     Timestamp('2024-05-01 10:07:00+0000', tz='UTC')]
+    """
+    files = find_files(paths)
+    total = len(files)
+    report: Progress | None
+    if callable(progress):
+        report = progress
+    elif progress or (progress is None and total > 2000 and sys.stderr.isatty()):
+        report = _progress_bar(total)
+    else:
+        report = None
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    chunks = [files[i : i + _CHUNK] for i in range(0, total, _CHUNK)] or [[]]
+    parts: list[dict[str, pd.DataFrame]] = []
+    done = 0
+    if n_workers > 1 and total >= _PARALLEL_MIN and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            futures = [pool.submit(_parse_chunk, c, tz, vocabulary, max_bytes) for c in chunks]
+            for c, fut in zip(chunks, futures, strict=True):
+                parts.append(fut.result())
+                done += len(c)
+                if report:
+                    report(done, total)
+    else:
+        for c in chunks:
+            parts.append(_parse_chunk(c, tz, vocabulary, max_bytes))
+            done += len(c)
+            if report and c:
+                report(done, total)
+    tables = {name: schema.concat([p[name] for p in parts], name) for name in schema.TABLES}
+    tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
+    if strict:
+        errors = tables["problems"][tables["problems"]["level"] == "error"]
+        if len(errors):
+            first = errors.iloc[0]
+            line = None if pd.isna(first["line"]) else int(first["line"])
+            raise ParseError(
+                f"{first['message']} [{first['code']}]",
+                source=None if pd.isna(first["source"]) else str(first["source"]),
+                line=line,
+                code=str(first["code"]),
+            )
+    return Postmortems(**tables, inputs=[str(f) for f in files])
+
+
+def _duplicates(incidents: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    dup = incidents[incidents["incident_id"].duplicated(keep=False)]
+    if dup.empty:
+        return problems
+    rows: dict[str, list[Any]] = {
+        c: [] for c in ("source", "line", "incident_id", "level", "code", "message")
+    }
+    for iid, group in dup.groupby("incident_id", sort=True):
+        files = list(group["source"])
+        for f in files:
+            others = ", ".join(o for o in files if o != f)
+            rows["source"].append(f)
+            rows["line"].append(None)
+            rows["incident_id"].append(iid)
+            rows["level"].append("warning")
+            rows["code"].append("id.duplicate")
+            rows["message"].append(
+                f"incident id {iid!r} is also used by {others}; both are kept, give each "
+                "postmortem its own id"
+            )
+    return schema.concat([problems, schema.conform(rows, "problems")], "problems")

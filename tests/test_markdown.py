@@ -1,0 +1,271 @@
+"""The Markdown reader: template, real-world shapes, time formats, problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pmkit
+from pmkit.errors import ParseError
+from pmkit.io.markdown import read_markdown
+from pmkit.loading import _frames
+
+TEMPLATE = Path(pmkit.__file__).parent / "templates" / "postmortem.md"
+T = pd.Timestamp
+
+
+def read(text: str, name: str = "2024-05-01-test.md", **kw: object) -> pmkit.Postmortems:
+    parsed = read_markdown(text, source=name, **kw)  # type: ignore[arg-type]
+    return pmkit.Postmortems(**_frames(parsed))
+
+
+def codes(pm: pmkit.Postmortems) -> list[str]:
+    return list(pm.problems["code"])
+
+
+def test_template_reads_every_canvas_section() -> None:
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["incident_id"] == "PM-2026-042"
+    assert inc["team"] == "payments"
+    assert inc["severity"] == "SEV2"
+    assert inc["detection_source"] == "customer"
+    # Europe/Paris is UTC+2 in September
+    assert inc["started_at"] == T("2026-09-14 07:12", tz="UTC")
+    assert inc["detected_at"] == T("2026-09-14 07:31", tz="UTC")
+    assert inc["reported_at"] == T("2026-09-14 07:31", tz="UTC")
+    assert inc["acknowledged_at"] == T("2026-09-14 07:34", tz="UTC")
+    assert inc["communicated_at"] == T("2026-09-14 07:40", tz="UTC")
+    assert inc["mitigated_at"] == T("2026-09-14 07:52", tz="UTC")
+    assert inc["resolved_at"] == T("2026-09-14 08:30", tz="UTC")
+    assert inc["started_from"] == "timeline"
+    assert set(pm.ideas["step"]) == {"detect", "react", "quick_fix", "prevent", "other_risk"}
+    acts = pm.actions
+    assert len(acts) == 4
+    assert list(acts["owner"]) == ["ana", "li", "sam", "ana"]
+    assert list(acts["status"]) == ["open", "open", "done", "open"]
+    assert list(acts["step"]) == ["detect", "react", "quick_fix", "prevent"]
+    assert acts["due"].iloc[0] == T("2026-10-01", tz="UTC")
+    assert acts["tracker_key"].iloc[3] == "PAY-123"
+    assert acts["text"].iloc[0] == "Add TLS handshake failure alert"
+    assert pm.problems.empty, pm.problems.to_dict("records")
+
+
+def test_front_matter_milestones_win_over_timeline() -> None:
+    text = (
+        "---\nid: X-1\ntimezone: UTC\nstarted_at: 2024-05-01T09:00:00Z\n---\n"
+        "# T\n\n## Timeline\n\n- 2024-05-01 10:00 [start] errors begin\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["started_at"] == T("2024-05-01 09:00", tz="UTC")
+    assert inc["started_from"] == "metadata"
+
+
+def test_toml_front_matter_and_date_preamble_with_rollover() -> None:
+    text = (
+        '+++\ntitle = "docs outage"\n+++\n\nIntro.\n\n## Timeline of events\n\n'
+        "Unless otherwise noted all events happened on 2019-10-21, and all times are in UTC.\n\n"
+        "- 23:50: builds started failing\n- 23:58: alerts fired, on-call got paged\n"
+        "- 00:10: rolled back the deploy\n- 00:40: all clear, resolved\n"
+    )
+    pm = read(text, "rust-docs.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["title"] == "docs outage"
+    assert inc["started_at"] == T("2019-10-21 23:50", tz="UTC")
+    assert inc["detected_at"] == T("2019-10-21 23:58", tz="UTC")
+    assert inc["mitigated_at"] == T("2019-10-22 00:10", tz="UTC")
+    assert inc["resolved_at"] == T("2019-10-22 00:40", tz="UTC")
+    assert "time.out_of_order" not in codes(pm)
+
+
+def test_table_timeline_with_full_dates() -> None:
+    text = (
+        "# Title\n\n## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n| --- | --- |\n"
+        "| 2021-06-22 08:21 | Config replaced by the pipeline |\n"
+        "| 2021-06-22 08:29 | Issue detected as a result of alerts |\n"
+        "| 2021-06-22 08:32 | Issue reported by customer |\n"
+    )
+    pm = read(text)
+    ev = pm.events
+    assert list(ev["at"]) == [
+        T("2021-06-22 08:21", tz="UTC"),
+        T("2021-06-22 08:29", tz="UTC"),
+        T("2021-06-22 08:32", tz="UTC"),
+    ]
+    assert list(ev["kind"])[1:] == ["detected", "reported"]
+    inc = pm.incidents.iloc[0]
+    # no line says the impact started: the first timeline line is used, with provenance
+    assert inc["started_at"] == T("2021-06-22 08:21", tz="UTC")
+    assert inc["detection_source"] == "monitoring"
+
+
+def test_zone_abbreviation_resolved_with_the_date_and_pst_in_july_flagged() -> None:
+    text = (
+        "# Title\n\n## Timeline (all times PST)\n\n_7/5/2023_\n\n"
+        "12:11 PM: alert fired for the wallet\n\n13:06 PM: rolled back\n"
+    )
+    pm = read(text)
+    ev = pm.events
+    # July in Los Angeles is PDT, UTC-7
+    assert ev["at"].iloc[0] == T("2023-07-05 19:11", tz="UTC")
+    assert ev["at"].iloc[1] == T("2023-07-05 20:06", tz="UTC")
+    found = codes(pm)
+    assert "time.zone_dst" in found
+    assert "time.pm_24h" in found
+    msg = pm.problems.set_index("code").loc["time.pm_24h", "message"]
+    assert "13:06 PM" in msg
+
+
+def test_no_zone_anywhere_is_a_problem_not_a_guess() -> None:
+    text = "# T\n\n## Timeline\n\n- 2024-05-01 10:00 errors begin\n- 10:07 alert fired\n"
+    pm = read(text)
+    assert pm.events["at"].isna().all()
+    assert list(pm.events["raw_time"]) == ["2024-05-01 10:00", "10:07"]
+    row = pm.problems[pm.problems["code"] == "time.no_zone"].iloc[0]
+    assert row["line"] == 5
+    assert "pass tz='Europe/Paris' to pmkit.load" in row["message"]
+    # the caller's zone fills the gap
+    pm2 = read(text, tz="Europe/Paris")
+    assert pm2.events["at"].iloc[0] == T("2024-05-01 08:00", tz="UTC")
+    assert "time.no_zone" not in codes(pm2)
+
+
+def test_code_blocks_html_and_placeholders() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 <b>errors</b> begin\n"
+        "```\n2024-05-01T10:03:00Z ERROR pool timed out\n```\n"
+        "- --:-- waiting for vendor\n- 10:30 resolved\n"
+    )
+    pm = read(text)
+    ev = pm.events
+    assert len(ev) == 3
+    assert ev["text"].iloc[0] == "errors begin"
+    assert pd.isna(ev["at"].iloc[1])
+    assert "time.placeholder" in codes(pm)
+    assert ev["kind"].iloc[2] == "resolved"
+
+
+def test_explicit_markers_win_and_are_removed_from_text() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC. 2024-05-01\n\n"
+        "- 10:00 **OUTAGE BEGINS** deploy of v2\n- 10:05 [detected] someone looked at a graph\n"
+    )
+    ev = read(text).events
+    assert list(ev["kind"]) == ["impact_start", "detected"]
+    assert "[detected]" not in ev["text"].iloc[1]
+
+
+def test_relative_times_anchor_on_start() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 [start] errors begin\n"
+        "- T+12m alert fired\n- T+1h rolled back\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["detected_at"] == T("2024-05-01 10:12", tz="UTC")
+    assert inc["mitigated_at"] == T("2024-05-01 11:00", tz="UTC")
+
+
+def test_headings_map_to_steps_and_keep_original() -> None:
+    text = (
+        "# T\n\n## Root Cause\n\nThe cache was cold.\n\n## Contributing factors\n\n"
+        "- no alert on disk\n\n## Lessons learned\n\n- add alerts\n\n"
+        "## Action items\n\n- Add disk alert - owner: Bob, due 2024-06-01\n"
+    )
+    pm = read(text)
+    assert list(pm.ideas["step"]) == ["cause", "cause", "lesson"]
+    assert list(pm.ideas["heading"]) == ["Root Cause", "Contributing factors", "Lessons learned"]
+    act = pm.actions.iloc[0]
+    assert act["owner"] == "Bob"
+    assert act["due"] == T("2024-06-01", tz="UTC")
+    assert act["status"] == "unknown"
+
+
+def test_action_table_with_owner_and_due_columns() -> None:
+    text = (
+        "# T\n\n## Next Steps\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n"
+        "| Add alert | @ana | 2026-10-01 | done |\n| Runbook | | | open |\n"
+    )
+    acts = read(text).actions
+    assert list(acts["text"]) == ["Add alert", "Runbook"]
+    assert acts["owner"].iloc[0] == "ana"
+    assert pd.isna(acts["owner"].iloc[1])
+    assert list(acts["status"]) == ["done", "open"]
+
+
+def test_bad_front_matter_is_reported_and_body_still_read() -> None:
+    pm = read("---\ntitle: [unclosed\n---\n# Real title\n")
+    assert pm.incidents["title"].iloc[0] == "Real title"
+    row = pm.problems.iloc[0]
+    assert row["code"] == "frontmatter.invalid"
+    assert row["level"] == "error"
+    pm = read("---\n- a list\n---\n# X\n")
+    assert "frontmatter.not_mapping" in codes(pm)
+    assert "must be a mapping" in pm.problems["message"].iloc[0]
+
+
+def test_date_from_file_name_and_missing_timeline() -> None:
+    pm = read("# Outage\n\nSomething broke.\n", "2022-03-04-db.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["occurred_at"] == T("2022-03-04", tz="UTC")
+    assert inc["summary"] == "Something broke."
+    assert "timeline.missing" in codes(pm)
+    pm = read("# Outage\n", "untitled.md")
+    assert "date.missing" in codes(pm)
+
+
+def test_out_of_order_line_is_kept_and_warned() -> None:
+    text = "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:30 fix\n- 10:20 alert fired\n"
+    pm = read(text)
+    assert pm.events["at"].iloc[1] == T("2024-05-01 10:20", tz="UTC")
+    assert "time.out_of_order" in codes(pm)
+
+
+def test_load_folder_skips_readmes_reports_empty_and_binary(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# not a postmortem\n")
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "bin.md").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "latin.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    pm = pmkit.load(tmp_path)
+    assert sorted(pm.incidents["incident_id"]) == ["a", "latin"]
+    assert pm.incidents.set_index("incident_id").loc["latin", "title"] == "Café"
+    got = set(pm.problems["code"])
+    assert {"file.empty", "file.binary", "file.encoding"} <= got
+    with pytest.raises(ParseError, match=r"bin\.md: file holds binary data"):
+        pmkit.load(tmp_path, strict=True)
+
+
+def test_load_missing_path_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="does not exist; pass a folder, a file or a glob"):
+        pmkit.load(tmp_path / "nope")
+
+
+def test_duplicate_ids_are_kept_and_reported(tmp_path: Path) -> None:
+    for name in ("one.md", "two.md"):
+        (tmp_path / name).write_text("---\nid: PM-1\n---\n# X\n")
+    pm = pmkit.load(tmp_path)
+    assert len(pm) == 2
+    dup = pm.problems[pm.problems["code"] == "id.duplicate"]
+    assert len(dup) == 2
+    assert "also used by" in dup["message"].iloc[0]
+
+
+def test_parquet_round_trip_keeps_dtypes(tmp_path: Path) -> None:
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    pm.to_parquet(tmp_path / "snap")
+    back = pmkit.read_parquet(tmp_path / "snap")
+    for name, df in pm.tables.items():
+        pd.testing.assert_frame_equal(back.tables[name], df)
+
+
+def test_snapshot_write_is_atomic(tmp_path: Path) -> None:
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    pm.to_parquet(tmp_path / "snap")
+    broken = pmkit.Postmortems()
+    broken.incidents = pd.DataFrame({"x": [1]})  # invalid: the write must fail before replacing
+    with pytest.raises(pmkit.SchemaError):
+        broken.to_parquet(tmp_path / "snap")
+    assert len(pmkit.read_parquet(tmp_path / "snap")) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["snap"]
