@@ -33,6 +33,7 @@ __all__ = [
     "TimeMatch",
     "find_bad_time",
     "find_date",
+    "find_date_span",
     "find_time",
     "find_zone_statement",
     "is_placeholder",
@@ -360,6 +361,16 @@ def find_date(text: str) -> date | None:
     >>> find_date("2019-02-31") is None
     True
     """
+    found = find_date_span(text)
+    return None if found is None else found[0]
+
+
+def find_date_span(text: str) -> tuple[date, int, int] | None:
+    """Like :func:`find_date`, with the start and end of the date in ``text``.
+
+    >>> find_date_span("10/14/2022 - A researcher submitted a report")
+    (datetime.date(2022, 10, 14), 0, 10)
+    """
     if not _ANY_DIGIT.search(text):
         return None
     for m in _DATE.finditer(text):
@@ -370,7 +381,7 @@ def find_date(text: str) -> date | None:
         if year is None:
             continue
         try:
-            return date(year, month, day)
+            return date(year, month, day), m.start(), m.end()
         except ValueError:
             continue
     return None

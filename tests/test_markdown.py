@@ -269,3 +269,16 @@ def test_snapshot_write_is_atomic(tmp_path: Path) -> None:
         broken.to_parquet(tmp_path / "snap")
     assert len(pmkit.read_parquet(tmp_path / "snap")) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["snap"]
+
+
+def test_dated_lines_without_clock_are_day_events_and_date_lines_are_inherited() -> None:
+    text = (
+        "# T\n\n## Timeline (all times PST) 10/14/2022 - 11/03/2022\n\n"
+        "10/14/2022 - A researcher submitted a bug report via the bounty program.\n\n"
+        "_10/20/2022_\n\n9:00 AM: patch merged\n"
+    )
+    ev = read(text).events
+    assert list(ev["time_precision"]) == ["day", "minute"]
+    assert ev["at"].iloc[0] == T("2022-10-14 07:00", tz="UTC")  # midnight PDT
+    assert ev["at"].iloc[1] == T("2022-10-20 16:00", tz="UTC")
+    assert ev["raw_time"].iloc[0] == "10/14/2022"
