@@ -179,14 +179,10 @@ _TS_TYPE = pa.timestamp("us", tz="UTC")
 def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     for name, cols in schema.TABLES.items():
-        data: dict[str, list[Any]] = getattr(parsed, name)
-        if not data:
-            out[name] = schema.empty(name)
-            continue
+        data = parsed.tables[name]
         ready: dict[str, Any] = {}
         for col, values in data.items():
-            dtype = cols[col]
-            if isinstance(dtype, pd.DatetimeTZDtype):
+            if isinstance(cols[col], pd.DatetimeTZDtype):
                 ready[col] = pa.array(values, type=_TS_TYPE).to_pandas()
             else:
                 ready[col] = values

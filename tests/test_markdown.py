@@ -41,6 +41,7 @@ def test_template_reads_every_canvas_section() -> None:
     assert inc["mitigated_at"] == T("2026-09-14 07:52", tz="UTC")
     assert inc["resolved_at"] == T("2026-09-14 08:30", tz="UTC")
     assert inc["started_from"] == "timeline"
+    assert len(pm.events) == 6
     assert set(pm.ideas["step"]) == {"detect", "react", "quick_fix", "prevent", "other_risk"}
     acts = pm.actions
     assert len(acts) == 4

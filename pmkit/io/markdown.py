@@ -16,14 +16,13 @@ import itertools
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any
 
 import yaml
 
-from pmkit import classify, timeparse
+from pmkit import classify, schema, timeparse
 from pmkit.classify import Vocabulary
 
 __all__ = ["Parsed", "read_markdown"]
@@ -50,6 +49,7 @@ _STEP_TAG = re.compile(
     r"[(\[]\s*(detect|react|quick[ _-]?fix|prevent|other[ _-]?risk)\s*[)\]]", re.I
 )
 _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
+_PREAMBLE = re.compile(r"\b(?:all (?:times|events)|unless otherwise|otherwise noted)\b", re.I)
 _STEM_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
 
 _ONCE_PER_DOCUMENT = frozenset({"time.no_zone", "time.no_date", "time.zone_dst", "time.pm_24h"})
@@ -89,38 +89,25 @@ _STEP_NAMES = {
 }
 
 
-@dataclass
 class Parsed:
-    """Column lists for one or more documents (one incident each)."""
+    """Column lists of the five tables for one or more documents (one incident each).
 
-    incidents: dict[str, list[Any]] = field(default_factory=dict)
-    events: dict[str, list[Any]] = field(default_factory=dict)
-    ideas: dict[str, list[Any]] = field(default_factory=dict)
-    actions: dict[str, list[Any]] = field(default_factory=dict)
-    problems: dict[str, list[Any]] = field(default_factory=dict)
+    Timestamps are integer microseconds since the epoch, UTC.
+    """
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, list[Any]]] = {
+            name: {c: [] for c in cols} for name, cols in schema.TABLES.items()
+        }
 
     def add(self, table: str, **row: Any) -> None:
-        cols: dict[str, list[Any]] = getattr(self, table)
-        n = len(next(iter(cols.values()))) if cols else 0
-        for k in row:
-            if k not in cols:
-                cols[k] = [None] * n
-        for k, col in cols.items():
-            col.append(row.get(k))
+        """Append one row; columns not given are missing."""
+        get = row.get
+        for col, values in self.tables[table].items():
+            values.append(get(col))
 
-    def extend(self, other: Parsed) -> None:
-        for table in ("incidents", "events", "ideas", "actions", "problems"):
-            mine: dict[str, list[Any]] = getattr(self, table)
-            theirs: dict[str, list[Any]] = getattr(other, table)
-            if not theirs:
-                continue
-            n_mine = len(next(iter(mine.values()))) if mine else 0
-            n_theirs = len(next(iter(theirs.values())))
-            for k in theirs:
-                if k not in mine:
-                    mine[k] = [None] * n_mine
-            for k, col in mine.items():
-                col.extend(theirs.get(k, [None] * n_theirs))
+    def __len__(self) -> int:
+        return len(self.tables["incidents"]["incident_id"])
 
 
 def _clean_inline(text: str) -> str:
@@ -196,7 +183,12 @@ class _Doc:
             return 1
         body = "\n".join(lines[1:end])
         try:
-            data = tomllib.loads(body) if fence == "+++" else yaml.load(body, Loader=_YAML_LOADER)
+            if fence == "+++":
+                data = tomllib.loads(body)
+            else:
+                data = _flat_yaml(lines, 1, end)
+                if data is None:
+                    data = yaml.load(body, Loader=_YAML_LOADER)
         except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -351,7 +343,7 @@ class _Doc:
                 if stripped.startswith(in_fence):
                     in_fence = None
                 continue
-            fm = _FENCE.match(stripped)
+            fm = _FENCE.match(stripped) if stripped[:1] in ("`", "~") else None
             if fm:
                 in_fence = fm.group(1)[:3]
                 continue
@@ -369,11 +361,11 @@ class _Doc:
                 level, title = 1, _clean_inline(prev_plain)
                 if block and block[-1][1].strip() == prev_plain:
                     block.pop()
-            elif _bold_heading(stripped):
+            elif stripped[:1] in ("*", "_") and _bold_heading(stripped):
                 level, title = 7, _clean_inline(stripped)
             if level:
                 prev_plain = ""
-                found = classify.heading_section(title, self.vocab)
+                found = _section(title, self.vocab)
                 if self.title is None and level == 1 and found is None:
                     # the document's title: the text under it is still the preamble
                     self.title = title
@@ -492,7 +484,7 @@ class _Doc:
                 self.set_zone(zone, line)
 
     def read_ideas(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
-        step = classify.heading_section(heading or "", self.vocab)
+        step = _section(heading or "", self.vocab)
         header: list[str] | None = None
         for line, item in self.paragraphs(block):
             if item.startswith("|"):
@@ -683,7 +675,8 @@ class _Doc:
                 d, a, b = ds
                 self.current_date = d
                 rest = (text[:a] + " " + text[b:]).strip(" :-—–|,.()")
-                if len(rest.split()) < 4:
+                leading = text[:a].strip(" *_(").lower() in ("", "on", "at")
+                if len(rest.split()) < 4 or not leading or zone or _PREAMBLE.search(text):
                     return prev_at  # a date line that later lines inherit
                 # a dated line without a clock time: an event to the day
                 tz = self.zone_for(d, line) if (self.zone or self.tz_arg) else UTC
@@ -986,6 +979,53 @@ class _Doc:
         return found or "unknown"
 
 
+_FLAT_KEY = re.compile(r"([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(.*))?")
+_PLAIN_VALUE = re.compile(r"[\w@/+.,: ()-]{0,200}")
+
+
+def _flat_yaml(lines: list[str], start: int, end: int) -> dict[str, Any] | None:
+    """Front matter of plain ``key: value`` lines without calling a YAML parser.
+
+    Returns None for anything but the simplest shape (quotes, lists, anchors,
+    tags, comments after values, ...): the real YAML parser then reads it. Values
+    are strings, as the reader interprets them itself.
+    """
+    out: dict[str, Any] = {}
+    for i in range(start, end):
+        line = lines[i]
+        if not line or line[0] == "#":
+            continue
+        m = _FLAT_KEY.fullmatch(line.rstrip())
+        if m is None:
+            return None
+        value = m.group(2)
+        if value is None or value == "":
+            return None  # a nested mapping or list follows
+        if value[0] in "\"'[{&*!|>%@`#" or " #" in value or not _PLAIN_VALUE.fullmatch(value):
+            return None
+        if value in ("null", "~", "Null", "NULL"):
+            out[m.group(1)] = None
+        else:
+            out[m.group(1)] = value
+    return out
+
+
+_SECTION_CACHE: dict[str, str | None] = {}
+
+
+def _section(heading: str, vocabulary: Vocabulary | None) -> str | None:
+    """``classify.heading_section``, memoised for the default vocabulary."""
+    if vocabulary is not None:
+        return classify.heading_section(heading, vocabulary)
+    try:
+        return _SECTION_CACHE[heading]
+    except KeyError:
+        found = classify.heading_section(heading)
+        if len(_SECTION_CACHE) < 50_000:
+            _SECTION_CACHE[heading] = found
+        return found
+
+
 def _bold_heading(s: str) -> bool:
     """``**Timeline**`` or ``__Action items:__`` alone on a line acts as a heading."""
     return (
@@ -1074,7 +1114,7 @@ def read_markdown(
     >>> p = read_markdown("# Outage\\n\\n## Timeline\\n\\nAll times UTC.\\n\\n"
     ...                   "- 2024-05-01 10:00 [start] errors begin\\n- 10:07 alert fired\\n",
     ...                   source="x.md")
-    >>> p.events["kind"]
+    >>> p.tables["events"]["kind"]
     ['impact_start', 'detected']
     """
     out = Parsed() if out is None else out
