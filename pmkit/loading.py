@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,10 @@ import pyarrow as pa
 from pmkit import schema
 from pmkit.classify import Vocabulary
 from pmkit.collection import Postmortems
-from pmkit.errors import ParseError
-from pmkit.io.markdown import Parsed, read_markdown
+from pmkit.errors import ParseError, UsageError
+from pmkit.io import READERS, Options, Reader
+from pmkit.io.merge import merge_sources
+from pmkit.io.rows import Parsed
 
 __all__ = ["NOT_POSTMORTEMS", "find_files", "load"]
 
@@ -36,7 +38,6 @@ NOT_POSTMORTEMS = frozenset(
         "summary.md",
     }
 )
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 #: Documents larger than this are reported and skipped, not read whole.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: Below this many files a process pool costs more than it saves.
@@ -83,6 +84,10 @@ def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
     return found
 
 
+def _suffixes() -> tuple[str, ...]:
+    return tuple(sorted({s for r in READERS for s in r.suffixes}))
+
+
 def _walk(root: Path) -> list[Path]:
     out: list[Path] = []
     visited: set[tuple[int, int]] = set()
@@ -95,7 +100,8 @@ def _walk(root: Path) -> list[Path]:
         visited.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and name.lower() not in NOT_POSTMORTEMS:
+            low = name.lower()
+            if low.endswith(_suffixes()) and low not in NOT_POSTMORTEMS:
                 out.append(Path(dirpath) / name)
     return out
 
@@ -126,51 +132,60 @@ def _decode(data: bytes) -> tuple[str | None, tuple[str, str, str] | None]:
         )
 
 
-def _read_one(
-    path: Path, out: Parsed, tz: str | None, vocabulary: Vocabulary | None, max_bytes: int
-) -> None:
+_SNIFF_BYTES = 65536
+
+
+def _pick(path: Path, data: bytes, fmt: str | None) -> Reader | None:
+    if fmt is not None:
+        return next(r for r in READERS if r.name == fmt)
+    low = path.name.lower()
+    candidates = [r for r in READERS if low.endswith(r.suffixes)]
+    if len(candidates) == 1:
+        return candidates[0]
+    head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace")
+    return next((r for r in candidates if r.sniff(path.name, "" if r.binary else head)), None)
+
+
+def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_bytes: int) -> None:
     source = str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            out.add(
-                "problems",
-                source=source,
-                line=None,
-                incident_id=None,
-                level="error",
-                code="file.too_large",
-                message=f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
+            out.problem(
+                source,
+                None,
+                "error",
+                "file.too_large",
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
                 "raise max_bytes= in pmkit.load to read it",
             )
             return
         data = path.read_bytes()
     except OSError as err:
-        out.add(
-            "problems",
-            source=source,
-            line=None,
-            incident_id=None,
-            level="error",
-            code="file.unreadable",
-            message=f"cannot read file: {err.strerror or err}",
+        out.problem(
+            source, None, "error", "file.unreadable", f"cannot read file: {err.strerror or err}"
         )
+        return
+    reader = _pick(path, data, fmt)
+    if reader is None:
+        out.problem(
+            source,
+            None,
+            "error",
+            "file.unknown_format",
+            "no pmkit reader recognises this file; pass format= to pmkit.load "
+            f"(one of {', '.join(r.name for r in READERS)})",
+        )
+        return
+    if reader.binary:
+        reader.read(path, "", out, options)
         return
     text, issue = _decode(data)
     if issue is not None:
-        level, code, message = issue
-        out.add(
-            "problems",
-            source=source,
-            line=None,
-            incident_id=None,
-            level=level,
-            code=code,
-            message=message,
-        )
+        out.problem(source, None, *issue)
     if text is None:
         return
-    read_markdown(text, source=source, tz=tz, vocabulary=vocabulary, out=out)
+    reader.read(path, text, out, options)
 
 
 _TS_TYPE = pa.timestamp("us", tz="UTC")
@@ -191,11 +206,11 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
 
 
 def _parse_chunk(
-    paths: Sequence[Path], tz: str | None, vocabulary: Vocabulary | None, max_bytes: int
+    paths: Sequence[Path], options: Options, fmt: str | None, max_bytes: int
 ) -> dict[str, pd.DataFrame]:
     parsed = Parsed()
     for p in paths:
-        _read_one(p, parsed, tz, vocabulary, max_bytes)
+        _read_one(p, parsed, options, fmt, max_bytes)
     return _frames(parsed)
 
 
@@ -219,6 +234,8 @@ def load(
     tz: str | None = None,
     progress: bool | Progress | None = None,
     vocabulary: Vocabulary | None = None,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
 ) -> Postmortems:
@@ -241,6 +258,11 @@ def load(
         ``None`` shows a bar for more than 2,000 files when stderr is a terminal.
     vocabulary : Vocabulary, optional
         Extended event/heading vocabulary, see :meth:`pmkit.classify.Vocabulary.extend`.
+    format : str, optional
+        Read every file with this reader (``"markdown"``, or another registered
+        in :data:`pmkit.io.READERS`) instead of recognising each by its content.
+    columns : mapping, optional
+        Column renames for generic tables, e.g. ``{"Incident ID": "incident_id"}``.
     max_bytes : int
         Larger files are reported (``file.too_large``) and skipped.
     workers : int, optional
@@ -264,6 +286,11 @@ def load(
     ['2024-05-01-api', Timestamp('2024-05-01 10:00:00+0000', tz='UTC'),
      Timestamp('2024-05-01 10:07:00+0000', tz='UTC')]
     """
+    if format is not None and format not in {r.name for r in READERS}:
+        raise UsageError(
+            f"unknown format {format!r}; pmkit reads {', '.join(r.name for r in READERS)}"
+        )
+    options = Options(tz=tz, vocabulary=vocabulary, columns=dict(columns or {}))
     files = find_files(paths)
     total = len(files)
     report: Progress | None
@@ -279,7 +306,7 @@ def load(
     done = 0
     if n_workers > 1 and total >= _PARALLEL_MIN and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_parse_chunk, c, tz, vocabulary, max_bytes) for c in chunks]
+            futures = [pool.submit(_parse_chunk, c, options, format, max_bytes) for c in chunks]
             for c, fut in zip(chunks, futures, strict=True):
                 parts.append(fut.result())
                 done += len(c)
@@ -287,11 +314,12 @@ def load(
                     report(done, total)
     else:
         for c in chunks:
-            parts.append(_parse_chunk(c, tz, vocabulary, max_bytes))
+            parts.append(_parse_chunk(c, options, format, max_bytes))
             done += len(c)
             if report and c:
                 report(done, total)
     tables = {name: schema.concat([p[name] for p in parts], name) for name in schema.TABLES}
+    tables = merge_sources(tables)
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
     if strict:
         errors = tables["problems"][tables["problems"]["level"] == "error"]

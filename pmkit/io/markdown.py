@@ -22,10 +22,11 @@ from typing import Any
 
 import yaml
 
-from pmkit import classify, schema, timeparse
+from pmkit import classify, timeparse
 from pmkit.classify import Vocabulary
+from pmkit.io.rows import Parsed
 
-__all__ = ["Parsed", "read_markdown"]
+__all__ = ["read_markdown"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # libyaml's safe loader when the wheel has it: same safety, ~10x faster.
@@ -87,27 +88,6 @@ _STEP_NAMES = {
     "other-risk": "other_risk",
     "otherrisk": "other_risk",
 }
-
-
-class Parsed:
-    """Column lists of the five tables for one or more documents (one incident each).
-
-    Timestamps are integer microseconds since the epoch, UTC.
-    """
-
-    def __init__(self) -> None:
-        self.tables: dict[str, dict[str, list[Any]]] = {
-            name: {c: [] for c in cols} for name, cols in schema.TABLES.items()
-        }
-
-    def add(self, table: str, **row: Any) -> None:
-        """Append one row; columns not given are missing."""
-        get = row.get
-        for col, values in self.tables[table].items():
-            values.append(get(col))
-
-    def __len__(self) -> int:
-        return len(self.tables["incidents"]["incident_id"])
 
 
 def _clean_inline(text: str) -> str:
@@ -182,6 +162,7 @@ class _Doc:
             )
             return 1
         body = "\n".join(lines[1:end])
+        data: Any
         try:
             if fence == "+++":
                 data = tomllib.loads(body)
@@ -680,8 +661,8 @@ class _Doc:
                     return prev_at  # a date line that later lines inherit
                 # a dated line without a clock time: an event to the day
                 tz = self.zone_for(d, line) if (self.zone or self.tz_arg) else UTC
-                at = datetime(d.year, d.month, d.day, tzinfo=tz or UTC).astimezone(UTC)
-                self.add_event(rest, at, None, line, heading, text[a:b], "day", False)
+                day_at = datetime(d.year, d.month, d.day, tzinfo=tz or UTC).astimezone(UTC)
+                self.add_event(rest, day_at, None, line, heading, text[a:b], "day", False)
                 return prev_at
             if timeparse.is_placeholder(text):
                 self.problem(
@@ -717,7 +698,10 @@ class _Doc:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
         if m.year is not None and m.month is not None and m.day is not None:
-            self.current_date = date(m.year, m.month, m.day)
+            try:
+                self.current_date = date(m.year, m.month, m.day)
+            except ValueError:
+                pass  # to_utc reports the impossible date below
             explicit = True
         else:
             explicit = False
