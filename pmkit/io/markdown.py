@@ -12,6 +12,7 @@ The reader works on one document at a time and returns plain column lists
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import tomllib
@@ -698,10 +699,9 @@ class _Doc:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
         if m.year is not None and m.month is not None and m.day is not None:
-            try:
+            # an impossible date is reported by to_utc below
+            with contextlib.suppress(ValueError):
                 self.current_date = date(m.year, m.month, m.day)
-            except ValueError:
-                pass  # to_utc reports the impossible date below
             explicit = True
         else:
             explicit = False
