@@ -51,6 +51,9 @@ _STEP_TAG = re.compile(
     r"[(\[]\s*(detect|react|quick[ _-]?fix|prevent|other[ _-]?risk)\s*[)\]]", re.I
 )
 _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
+_ZONE_HINT = re.compile(r"time|zone", re.I)
+# markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
+_MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
 _PREAMBLE = re.compile(r"\b(?:all (?:times|events)|unless otherwise|otherwise noted)\b", re.I)
 _STEM_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
 
@@ -335,7 +338,7 @@ class _Doc:
             if hm:
                 level, title = len(hm.group(1)), _clean_inline(hm.group(2))
             elif (
-                stripped
+                stripped[:1] == "="
                 and set(stripped) <= {"="}
                 and prev_plain
                 and not prev_plain.startswith(("-", "*", "|"))
@@ -647,7 +650,7 @@ class _Doc:
         text = _clean_inline(item)
         if not text:
             return prev_at
-        zone = timeparse.find_zone_statement(text)
+        zone = timeparse.find_zone_statement(text) if _ZONE_HINT.search(text) else None
         if zone:
             self.set_zone(zone, line)
         m = timeparse.find_time(text)
@@ -762,9 +765,10 @@ class _Doc:
         # explicit markers are removed from the text kept
         for e, kind in zip(events, kinds, strict=True):
             e["kind"] = kind
-            marker, rest = classify.event_marker(e["text"], self.vocab)
-            if marker is not None:
-                e["text"] = rest.strip(" :-—–")
+            if kind != "note" and _MARKER_HINT.search(e["text"]):
+                marker, rest = classify.event_marker(e["text"], self.vocab)
+                if marker is not None:
+                    e["text"] = rest.strip(" :-—–")
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
