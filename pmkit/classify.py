@@ -65,7 +65,19 @@ _EVENTS: Rules = (
         (
             r"\(problem started\)",
             r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
-            r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|inadvertently)\b",
+            r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|unintended|inadvertently)\b",
+        ),
+    ),
+    (
+        "communicated_external",
+        (r"\b(?:to )?notif(?:y|ied) (?:the |all |affected )?(?:users|customers)\b",),
+    ),
+    (
+        "detected",
+        (
+            r"\bmonitoring (?:\w+ ){0,4}detected\b",
+            r"\balerts? (?:\w+ )?(?:fired|firing|triggered|went off)\b",
+            r"\balarms? .{0,80}\bfire\b",
         ),
     ),
     (
@@ -86,6 +98,9 @@ _EVENTS: Rules = (
             r"\bavailability confirmed\b",
             r"\bpermanently fixed\b",
             r"\bfix deployed and verified\b",
+            r"(?<!n't )(?<!not )\b(?:working|running|functioning) as (?:intended|expected|normal)\b",
+            r"\bback to (?:their |its )?normal\b",
+            r"\bservices? (?:is |are )?operational\b",
             r"\b(?:problem|issue) was solved\b",
             r"\bmarks? the issue as solved\b",
         ),
@@ -99,6 +114,14 @@ _EVENTS: Rules = (
             r"(?:roll ?back|revert|fail ?over)",
             r"\bwork(?:ing)? on (?:a |the )?(?:roll ?back|revert)",
             r"\b(?:attempted|potential|possible|amended|partial) fix\b",
+            r"\battempt(?:ed|ing|s) to\b",
+        ),
+    ),
+    (
+        "resolved",
+        (
+            r"\breleased?\b.{0,60}\b(?:included?|includes|including|with) (?:the )?fix",
+            r"\breleased?\b.{0,60}\bfix(?:es)? for\b",
         ),
     ),
     (
@@ -114,6 +137,7 @@ _EVENTS: Rules = (
             r"\bservices? (?:was |were |is )?restored\b",
             r"\bworkaround\b",
             r"\berrors? (?:subsided|stopped|dropped)\b",
+            r"\ballowing traffic\b",
         ),
     ),
     (
@@ -130,7 +154,7 @@ _EVENTS: Rules = (
             r"\bnotified the \w+ (?:engineers|team)\b",
             r"\breported to the (?:\w+ )?(?:executive|management|leadership)",
             r"\bupdate (?:on .{0,60})?given to\b",
-            r"\b(?:e-?mail|mail) sent to (?:the )?(?:\w+ ){0,4}(?:head|team|management)\b",
+            r"\b(?:e-?mail|mail) sent to (?:the )?(?:[\w&]+ ){0,4}(?:head|team|management)\b",
             r"\bpublished messaged? on\b",
             r"\bformal notification to\b",
             r"\bcommunication with the\b",
@@ -141,7 +165,7 @@ _EVENTS: Rules = (
         (
             r"\bstatus ?page\b",
             r"\bstatus\.[\w-]+\.",
-            r"\bnotif(?:y|ied|ies|ying) (?:the |all |affected |our )?"
+            r"\bnotif(?:y|ied|ies|ying) (?:the |all |affected |our |some )?(?:\w+ ){0,2}"
             r"(?:customers|users|clients|public|community|farmers)\b",
             r"\bcustomer communications?\b",
             r"\bposted (?:an? )?(?:public )?update\b",
@@ -152,6 +176,15 @@ _EVENTS: Rules = (
             r"\b(?:responded|replied|reached out) to (?:the )?(?:customer|user)s?\b",
             r"\bpublished (?:by|on) (?:the )?.{0,30}\bblog\b",
             r"\bblog post\b",
+        ),
+    ),
+    (
+        "escalated",
+        (
+            r"\b(?:opened|created|raised|filed|submitted) (?:an? |the )?(?:\w+ )?(?:support )?"
+            r"(?:ticket|case) with\b",
+            r"\bsupport (?:ticket|case) (?:was )?(?:opened|created|raised|filed)\b(?! by)",
+            r"\b(?:abuse|support) case was created\b",
         ),
     ),
     (
@@ -174,6 +207,11 @@ _EVENTS: Rules = (
             r"\b(?:notified|informed|alerted|told) us\b",
             r"\bwe (?:are|were) (?:informed|notified|alerted|told)\b",
             r"\bdisclosed to\b",
+            r"\binformed of\b",
+            r"\b(?:we|we've|we have) (?:been )?(?:notified|informed|told)\b",
+            r"\breaching out (?:that|about|to (?:say|tell|inform|report))\b",
+            r"\b(?:bugcrowd|hackerone|bug bounty) (?:report|submission)",
+            r"\bwas reported (?:for|by|in|to us)\b",
             r"\breporting (?:this|the|a) (?:user|account|issue|problem|bug)\b",
             r"\breported (?:a|the) (?:bug|issue|problem|vulnerability)\b",
             r"\b(?:issue|problem|bug) (?:was )?reported\b",
@@ -187,15 +225,6 @@ _EVENTS: Rules = (
             r"(?:team|on-?call|engineers?|lead|manager|sre|owner)\b",
             r"\bpulled in\b",
             r"\b(?:bring|brings|brought) in\b",
-            r"\bcontact(?:s|ed)?\b",
-            r"\breach(?:ed|es)? out to\b",
-            r"\bconsulted\b",
-            r"\bforwarded to\b",
-            r"\b(?:opened|created|raised|filed|submitted) (?:an? |the )?(?:\w+ )?(?:support )?"
-            r"(?:ticket|case) with\b",
-            r"\bsupport (?:ticket|case) (?:was )?(?:opened|created|raised|filed)\b",
-            r"\babuse case was created\b",
-            r"\bwas assigned\b",
         ),
     ),
     (
@@ -203,7 +232,7 @@ _EVENTS: Rules = (
         (
             r"\backnowledg",
             r"\back(?:'d|ed)\b",
-            r"\bjoin(?:ed|s)\b(?! the cluster)",
+            r"(?<!had )\bjoin(?:ed|s)\b(?! (?:the )?(?:\w+ )?cluster| any)",
             r"\bon-?call (?:\w+ )?(?:responded|engaged|acknowledged)\b",
             r"\brespond(?:s|ed)? to (?:the )?(?:alerts?|alarms?|pages?)\b",
             r"\b(?:start(?:ed|s|ing)?|began|begins?|commenced?|initiated) (?:the )?(?:\w+ )?"
@@ -232,11 +261,24 @@ _EVENTS: Rules = (
             r"\bnotic(?:e|ed|es|ing)\b",
             r"\bdetect(?:ed|s)\b",
             r"\b(?:became|become|becomes) aware\b",
-            r"\b(?:issue|problem) (?:was )?(?:discovered|identified|spotted) by\b",
+            r"\b(?:was|is) (?:discovered|identified|spotted|noticed) by\b",
+            r"\bwitnessed\b",
             r"\brecogni[sz](?:e|es|ed)\b",
+            r"\bobserved that\b",
             r"\breal(?:ized|ised)\b",
             r"\bautomated (?:warning|email|alert|notification)\b",
             r"\bwarning from\b",
+        ),
+    ),
+    (
+        "escalated",
+        (
+            r"\bcontact(?:s|ed)\b",
+            r"\breach(?:ed|es)? out to\b",
+            r"\bconsulted\b",
+            r"\bforwarded (?:\w+ ){0,3}to (?:the )?(?:[\w.-]+ ){0,2}"
+            r"(?:team|support|engineers?|lead|manager|owner)\b",
+            r"\bwas assigned\b",
         ),
     ),
     (
@@ -247,13 +289,15 @@ _EVENTS: Rules = (
             r"report(?:ing)? \"|slow)",
             r"\b(?:errors?|failures?|outage|crash(?:es)?|timeouts?|latency) "
             r"(?:began|begin|begins|started|start|starts|appeared|spiked)\b",
-            r"\bwent (?:down|offline|dark)\b",
+            r"\bwent (?:down|offline|dark)\b(?! to)",
             r"\b(?:is|was|are|were) (?:hard |completely |fully )?down\b",
             r"\b(?:deployed|merged|released|applied|rolled out|upgraded?|upgraded?)\b.{0,80}"
             r"\b(?:caus(?:ed|ing|es)|break(?:ing|s)|broke)\b",
             r"\bcaus(?:ed|ing|es|e) .{0,40}\b(?:to (?:crash|fail|be deleted)|outage|crash|errors)",
             r"\bstop(?:s|ped)? (?:working|responding|shipping|serving|processing|being)\b",
-            r"\bexpire[sd]?\b",
+            r"\bexpires?\b",
+            r"\b(?:fully|completely|hard) down\b",
+            r"\bentered (?:a |the )?(?:notready|not ready|unhealthy|failed|crash\w*)",
             r"\b(?:chain|network|site|service|website|api) (?:stalled|halted)\b",
         ),
     ),
@@ -280,6 +324,10 @@ _EVENTS: Rules = (
             r"\bbec(?:a|o)mes? available\b",
             r"\b(?:working|running|responding|operational|available|healthy|functional) again\b",
             r"\btemporary solution\b",
+            r"\bnow (?:fine|healthy|working|ok|stable)\b",
+            r"\b(?:started|resumed|being) \w+ing\b.{0,40}\bagain\b",
+            r"\bstarted moving (?:forward|again)\b",
+            r"\brolled over (?:the )?(?:sick|unhealthy|bad|failed|broken)\b",
             r"\b(?:targets?|service|nodes?) (?:\w+ )?healthy\b",
         ),
     ),
@@ -288,9 +336,8 @@ _EVENTS: Rules = (
         (
             r"\b(?:issue|problem|bug|vulnerability) (?:was |is |has been )?"
             r"(?:permanently )?fixed\b",
-            r"\breleased? .{0,60}\b(?:included?|includes|including|with) (?:the )?fix",
-            r"\breleased? .{0,60}\bfix(?:es)? for\b",
-            r"\bclosed\b",
+            r"\b(?:case|ticket|incident|issue|outage|bug) (?:was |is |has been )?closed\b",
+            r"\bcloses? (?:the )?(?:\w+ )?(?:case|ticket|incident|issue)\b",
             r"\bsolved\b",
         ),
     ),
