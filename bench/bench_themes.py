@@ -1,0 +1,195 @@
+"""Benchmark: cluster 100k short synthetic risk statements into themes.
+
+Statements are built with numpy from paraphrase templates of 16 hidden themes,
+with service names, hosts and numbers filled in and generic incident
+boilerplate around them. For a few seeds the script prints wall time, NMI and
+adjusted Rand index of :func:`pmkit.themes.cluster_statements` (themes chosen
+from the data, and with the true number of themes) next to a plain TF-IDF +
+KMeans baseline (true k) run in the same process.
+
+Targets (issue 4): 100k statements in under 5 s on 2 cores, 10k in under 1 s,
+NMI clearly above the baseline.
+
+Run: ``.venv/bin/python bench/bench_themes.py [n] [seeds]``
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from pmkit.themes import cluster_statements
+
+THEMES: dict[str, tuple[str, ...]] = {
+    "certificates": (
+        "TLS certificate for {svc} expired",
+        "cert rotation on {svc} is manual",
+        "expired certificate on {host} broke {svc}",
+        "nobody tracks when the {svc} certificates expire",
+        "SSL cert renewal for {svc} was forgotten",
+    ),
+    "disk": (
+        "disk on {host} filled up",
+        "{svc} storage reached {num} percent",
+        "log volume exhausted disk space on {host}",
+        "no cleanup of old files so the disk filled",
+    ),
+    "config": (
+        "config change to {svc} pushed without review",
+        "bad configuration value rolled out to {svc}",
+        "no validation of {svc} config before it is applied",
+        "a typo in the {svc} configuration file",
+    ),
+    "deploy": (
+        "deploy of {svc} v{num} shipped a regression",
+        "release {num} of {svc} went out to all regions at once",
+        "no canary stage in the {svc} deployment pipeline",
+        "rollback of the {svc} release took {num} minutes",
+    ),
+    "capacity": (
+        "{svc} ran out of capacity under peak traffic",
+        "traffic spike of {num}x overloaded {svc}",
+        "autoscaling for {svc} was capped too low",
+        "no load testing before the sale event",
+    ),
+    "dependency": (
+        "third-party payment provider outage took down {svc}",
+        "vendor API for {svc} returned errors for {num} minutes",
+        "upstream dependency had no timeout in {svc}",
+        "we depend on a single external provider for {svc}",
+    ),
+    "dns": (
+        "DNS record for {svc} pointed at the old load balancer",
+        "DNS resolution failed on {host}",
+        "TTL of the {svc} DNS entry was too long",
+        "resolver misconfiguration broke name lookups",
+    ),
+    "database": (
+        "database migration locked the {svc} table",
+        "slow query on the {svc} database exhausted connections",
+        "replica lag of {num} seconds on {host}",
+        "db connection pool for {svc} too small",
+    ),
+    "monitoring": (
+        "no monitoring on the {svc} queue depth",
+        "missing dashboard for {svc} latency",
+        "we had no metric for {svc} error rate",
+        "health check for {svc} did not cover the database",
+    ),
+    "alert_noise": (
+        "on-call ignored the page because {svc} alerts are noisy",
+        "too many false positive alerts from {svc}",
+        "alert fatigue: {num} pages a night for {svc}",
+        "flapping alert on {host} was silenced",
+    ),
+    "runbook": (
+        "runbook for {svc} failover was out of date",
+        "no documented procedure to restore {svc}",
+        "escalation path for {svc} was unclear",
+        "the on-call engineer did not know the {svc} recovery steps",
+    ),
+    "access": (
+        "leaked API key for {svc} in a public repo",
+        "overly broad IAM permissions on {svc}",
+        "expired credentials locked {svc} out of the bucket",
+        "secret rotation for {svc} is manual",
+    ),
+    "code_bug": (
+        "null pointer exception in {svc} request handler",
+        "race condition in the {svc} cache invalidation",
+        "off-by-one error in {svc} pagination code",
+        "unhandled exception crashed {svc} workers",
+    ),
+    "tests": (
+        "no integration test covered the {svc} checkout path",
+        "unit tests for {svc} were skipped in CI",
+        "test environment for {svc} differs from production",
+        "flaky tests hid the {svc} regression",
+    ),
+    "network": (
+        "network partition between {host} and the {svc} cluster",
+        "packet loss on the link to {svc}",
+        "firewall rule change blocked traffic to {svc}",
+        "load balancer health checks dropped {svc} backends",
+    ),
+    "memory": (
+        "memory leak in {svc} caused OOM kills",
+        "{svc} pods restarted after running out of memory",
+        "heap size for {svc} set too low",
+        "unbounded cache grew until {svc} ran out of RAM",
+    ),
+}
+SERVICES = ("checkout", "billing", "login", "sso", "search", "indexer", "payments", "gateway")
+PREFIXES = ("", "", "", "risk: ", "we noticed that ", "root cause: ", "contributing factor: ")
+SUFFIXES = ("", "", "", " during the incident", " which impacted customers", " again")
+
+
+def make_statements(n: int, seed: int) -> tuple[list[str], np.ndarray]:
+    """``n`` statements and their hidden theme numbers."""
+    rng = np.random.default_rng(seed)
+    names = list(THEMES)
+    theme = rng.integers(len(names), size=n)
+    tmpl = rng.integers(1 << 30, size=n)
+    svc = rng.integers(len(SERVICES), size=n)
+    num = rng.integers(2, 500, size=n)
+    pre = rng.integers(len(PREFIXES), size=n)
+    suf = rng.integers(len(SUFFIXES), size=n)
+    out = []
+    for i in range(n):
+        group = THEMES[names[theme[i]]]
+        body = group[tmpl[i] % len(group)].format(
+            svc=SERVICES[svc[i]], num=num[i], host=f"{SERVICES[svc[i]]}-{num[i]}.prod.internal"
+        )
+        out.append(PREFIXES[pre[i]] + body + SUFFIXES[suf[i]])
+    return out, theme
+
+
+def baseline(texts: list[str], k: int, seed: int) -> np.ndarray:
+    """Plain TF-IDF + KMeans with the true number of themes."""
+    x = TfidfVectorizer().fit_transform(texts)
+    return KMeans(n_clusters=k, n_init=1, random_state=seed).fit_predict(x)
+
+
+def main(n: int = 100_000, seeds: tuple[int, ...] = (0, 1, 2)) -> None:
+    k = len(THEMES)
+    rows: dict[str, list[tuple[float, float, float]]] = {}
+    for seed in seeds:
+        texts, truth = make_statements(n, seed)
+        runs = {
+            "pmkit auto k": lambda t=texts, s=seed: cluster_statements(t, random_state=s)[
+                "theme_id"
+            ].to_numpy(),
+            "pmkit k=16": lambda t=texts, s=seed: cluster_statements(t, n_themes=k, random_state=s)[
+                "theme_id"
+            ].to_numpy(),
+            "baseline tfidf+kmeans k=16": lambda t=texts, s=seed: baseline(t, k, s),
+        }
+        for name, run in runs.items():
+            t0 = time.perf_counter()
+            pred = run()
+            dt = time.perf_counter() - t0
+            nmi = normalized_mutual_info_score(truth, pred)
+            ari = adjusted_rand_score(truth, pred)
+            rows.setdefault(name, []).append((dt, nmi, ari))
+            print(f"seed {seed} {name:28s} {dt:6.2f} s  NMI {nmi:.3f}  ARI {ari:.3f}", flush=True)
+    print(f"\n{n} statements, {k} hidden themes, seeds {list(seeds)}")
+    print(f"{'method':28s} {'time s (min-max)':>18s} {'NMI (min-max)':>16s} {'ARI (min-max)':>16s}")
+    for name, vals in rows.items():
+        a = np.asarray(vals)
+        print(
+            f"{name:28s} {np.median(a[:, 0]):6.2f} ({a[:, 0].min():.2f}-{a[:, 0].max():.2f})"
+            f"  {np.median(a[:, 1]):.3f} ({a[:, 1].min():.2f}-{a[:, 1].max():.2f})"
+            f"  {np.median(a[:, 2]):.3f} ({a[:, 2].min():.2f}-{a[:, 2].max():.2f})"
+        )
+    print("targets: < 5 s at 100k, < 1 s at 10k; NMI clearly above the baseline")
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    n_seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    main(size, tuple(range(n_seeds)))
