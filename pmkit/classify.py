@@ -63,14 +63,14 @@ _EVENTS: Rules = (
     (
         "impact_start",
         (
-            r"\(problem started\)",
+            r"\bproblem started\)",
             r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
             r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|unintended|inadvertently)\b",
         ),
     ),
     (
         "communicated_external",
-        (r"\b(?:to )?notif(?:y|ied) (?:the |all |affected )?(?:users|customers)\b",),
+        (r"\bnotif(?:y|ied) (?:the |all |affected )?(?:users|customers)\b",),
     ),
     (
         "detected",
@@ -83,7 +83,7 @@ _EVENTS: Rules = (
     (
         "resolved",
         (
-            r"\(resolved\)",
+            r"\bresolved\)",
             r"(?<!not )(?<!n't )(?<!to be )\bresolved\b",
             r"\bincident (?:was |is |has been )?closed\b",
             r"\bclosed the incident\b",
@@ -98,7 +98,8 @@ _EVENTS: Rules = (
             r"\bavailability confirmed\b",
             r"\bpermanently fixed\b",
             r"\bfix deployed and verified\b",
-            r"(?<!n't )(?<!not )\b(?:working|running|functioning) as (?:intended|expected|normal)\b",
+            r"(?<!n't )(?<!not )\b(?:working|running|functioning) as "
+            r"(?:intended|expected|normal)\b",
             r"\bback to (?:their |its )?normal\b",
             r"\bservices? (?:is |are )?operational\b",
             r"\b(?:problem|issue) was solved\b",
@@ -144,7 +145,7 @@ _EVENTS: Rules = (
         "communicated_internal",
         (
             r"\bnotified internally\b",
-            r"(?:^|\s)(?:in|on|to|into) (?:the |our )?#[\w-]+",
+            r"\b(?:in|on|to|into) (?:the |our )?#[\w-]+",
             r"#[\w-]+ (?:channel|chat)\b",
             r"\b(?:informed|notified|updated|briefed|informs|notifies) (?:the |all )?"
             r"(?:stakeholders|management|leadership|executives?|rest of the company|company)\b",
@@ -154,7 +155,7 @@ _EVENTS: Rules = (
             r"\bnotified the \w+ (?:engineers|team)\b",
             r"\breported to the (?:\w+ )?(?:executive|management|leadership)",
             r"\bupdate (?:on .{0,60})?given to\b",
-            r"\b(?:e-?mail|mail) sent to (?:the )?(?:[\w&]+ ){0,4}(?:head|team|management)\b",
+            r"\b(?:email|e-mail|mail) sent to (?:the )?(?:[\w&]+ ){0,4}(?:head|team|management)\b",
             r"\bpublished messaged? on\b",
             r"\bformal notification to\b",
             r"\bcommunication with the\b",
@@ -197,7 +198,8 @@ _EVENTS: Rules = (
             r"\breported by\b",
             r"\bnotified by\b",
             r"\balerted by\b",
-            r"^(?:first |second |third |another |more |additional )?reports? (?:of|from|by)\b",
+            r"^reports? (?:of|from|by)\b",
+            r"^(?:first|second|third|another|more|additional) reports? (?:of|from|by)\b",
             r"^reported\b",
             r"\b(?:first|second|third|additional|another|more) (?:\w+ )?reports?\b",
             r"\breports? (?:from|by) (?:\w+ )?(?:users?|customers?|developers?)\b",
@@ -233,7 +235,7 @@ _EVENTS: Rules = (
             r"\backnowledg",
             r"\back(?:'d|ed)\b",
             r"(?<!had )\bjoin(?:ed|s)\b(?! (?:the )?(?:\w+ )?cluster| any)",
-            r"\bon-?call (?:\w+ )?(?:responded|engaged|acknowledged)\b",
+            r"\b(?:on-call|oncall|on call) (?:\w+ )?(?:responded|engaged|acknowledged)\b",
             r"\brespond(?:s|ed)? to (?:the )?(?:alerts?|alarms?|pages?)\b",
             r"\b(?:start(?:ed|s|ing)?|began|begins?|commenced?|initiated) (?:the )?(?:\w+ )?"
             r"(?:investigat|debugging|troubleshoot|trouble shoot|looking into|diagnos)",
@@ -344,10 +346,10 @@ _EVENTS: Rules = (
     (
         "action",
         (
-            r"\b(?:deploy(?:ed|ing|s)?|merg(?:ed|ing|es)|ran|re-?ran|re-?run|run|applied|applying|"
+            r"\b(?:deploy(?:ed|ing|s)?|merg(?:ed|ing|es)|ran|reran|re-ran|rerun|re-run|run|applied|applying|"
             r"changed|investigat\w+|removed|created|updated|upgraded|executed|added|deleted|"
             r"migrated|scal(?:ed|ing)|configured|modified|released|published|installed|"
-            r"replac(?:ed|ing)|triggered|re-?triggered|committed|pushed|generated|kill(?:ed|ing)|"
+            r"replac(?:ed|ing)|triggered|retriggered|re-triggered|committed|pushed|generated|kill(?:ed|ing)|"
             r"marked|cordoned|drained|uncordon\w*|enabled|disabled|increased|decreased|reset|"
             r"rotated|renamed|moved|patched|rebuilt|attempt\w*|checked|scann(?:ed|ing)|verified|"
             r"confirmed|identified|found|discovered|diagnos\w+|reviewed|evaluated|tested|"
@@ -631,6 +633,149 @@ def _compile_rules(rules: Rules, what: str) -> tuple[tuple[str, re.Pattern[str]]
     return tuple(compiled)
 
 
+# Speed: most patterns start with "\b" and a literal word. A line can only match
+# such a pattern if one of its words starts with the same three letters, so a
+# rule whose every pattern has such a "stem" is skipped, without running its
+# regular expression, when none of its stems is among the line's word stems.
+# Patterns without a stem (user patterns too) are always run.
+_STEM = 3
+_LOOKBEHIND_RE = re.compile(r"^\(\?<[!=](?:[^()\\]|\\.)*\)")
+_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Non-ASCII characters that re.IGNORECASE matches to ASCII letters.
+_FOLD = str.maketrans({"ſ": "s", "ı": "i", "İ": "i", "K": "k"})
+_COMPLETE_AFTER = frozenset(" ,.;:-'\"/#&!")
+
+Stems = tuple[frozenset[str], frozenset[str]]
+
+
+def _find_close(s: str, start: int) -> int:
+    depth = 0
+    i = start
+    in_class = False
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _split_alternatives(s: str) -> list[str]:
+    parts, depth, last, i, in_class = [], 0, 0, 0, False
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(s[last:i])
+            last = i + 1
+        i += 1
+    parts.append(s[last:])
+    return parts
+
+
+def _leading_stems(s: str, budget: list[int]) -> Stems | None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if s.startswith("(?:"):
+        end = _find_close(s, 0)
+        if end < 0 or s[end + 1 : end + 2] in ("?", "*", "{"):
+            return None
+        stems: set[str] = set()
+        words: set[str] = set()
+        for part in _split_alternatives(s[3:end]):
+            found = _leading_stems(part + s[end + 1 :], budget)
+            if found is None:
+                return None
+            stems |= found[0]
+            words |= found[1]
+        return frozenset(stems), frozenset(words)
+    m = _RUN_RE.match(s)
+    if not m:
+        return None
+    run = m.group(0).lower()
+    after = s[m.end() :]
+    if after.startswith(("\\b", "\\s", "\\W")):
+        complete = after[2:3] not in ("?", "*", "{")
+    else:
+        complete = after[:1] in _COMPLETE_AFTER and after[1:2] not in ("?", "*", "{")
+    if after[:1] in ("?", "*", "{"):
+        run, complete = run[:-1], False
+    if len(run) >= _STEM:
+        return frozenset({run[:_STEM]}), frozenset()
+    if complete and run:
+        return frozenset(), frozenset({run})
+    return None
+
+
+def _pattern_stems(pattern: str) -> Stems | None:
+    s = pattern
+    while m := _LOOKBEHIND_RE.match(s):
+        s = s[m.end() :]
+    if s.startswith("\\b"):
+        s = s[2:]
+    elif s.startswith("^"):
+        s = s[1:]
+    else:
+        return None
+    return _leading_stems(s, [512])
+
+
+_Rule = tuple[str, re.Pattern[str], frozenset[str] | None, frozenset[str] | None]
+
+
+def _compile_events(rules: Rules) -> tuple[_Rule, ...]:
+    _compile_rules(rules, "event")  # validates every pattern, with a helpful message
+    out: list[_Rule] = []
+    for name, patterns in rules:
+        stemmed: list[str] = []
+        stems: set[str] = set()
+        words: set[str] = set()
+        plain: list[str] = []
+        for pattern in patterns:
+            found = _pattern_stems(pattern)
+            if found is None:
+                plain.append(pattern)
+            else:
+                stemmed.append(pattern)
+                stems |= found[0]
+                words |= found[1]
+        # Both halves give the same kind, so their order does not matter.
+        if stemmed:
+            # Every stemmed pattern starts at a word boundary with one of these
+            # prefixes; checking them first spares the engine most branches.
+            lead = "|".join(re.escape(x) for x in sorted(stems | words))
+            body = "|".join(f"(?:{p})" for p in stemmed)
+            regex = re.compile(rf"\b(?=(?:{lead}))(?:{body})", re.IGNORECASE)
+            out.append((name, regex, frozenset(stems), frozenset(words)))
+        if plain:
+            regex = re.compile("|".join(f"(?:{p})" for p in plain), re.IGNORECASE)
+            out.append((name, regex, None, None))
+    return tuple(out)
+
+
 def _check_names(rules: Rules, valid: Sequence[str], what: str) -> None:
     for name, _ in rules:
         if name not in valid:
@@ -672,9 +817,7 @@ class Vocabulary:
     markers: dict[str, str]
     headings: Rules
     detection: Rules
-    _events_re: tuple[tuple[str, re.Pattern[str]], ...] = field(
-        init=False, repr=False, compare=False
-    )
+    _events_re: tuple[_Rule, ...] = field(init=False, repr=False, compare=False)
     _headings_re: tuple[tuple[str, re.Pattern[str]], ...] = field(
         init=False, repr=False, compare=False
     )
@@ -695,7 +838,7 @@ class Vocabulary:
                 )
         set_ = object.__setattr__
         set_(self, "markers", {k.strip().lower(): v for k, v in self.markers.items()})
-        set_(self, "_events_re", _compile_rules(self.events, "event"))
+        set_(self, "_events_re", _compile_events(self.events))
         set_(self, "_headings_re", _compile_rules(self.headings, "heading"))
         set_(self, "_detection_re", _compile_rules(self.detection, "detection"))
         set_(self, "_cache", {})
@@ -845,7 +988,32 @@ def _classify(text: str, vocabulary: Vocabulary) -> str:
         rest = _LINK_URL_RE.sub("]", rest)
     if "://" in rest:
         rest = _URL_RE.sub(" ", rest)
-    for name, pattern in vocabulary._events_re:
+    low = rest.lower() if rest.isascii() else rest.translate(_FOLD).lower()
+    words = set(_TOKEN_RE.findall(low))
+    stems = {w[:_STEM] for w in words}
+    for name, pattern, rule_stems, rule_words in vocabulary._events_re:
+        if (
+            rule_stems is not None
+            and rule_words is not None
+            and rule_stems.isdisjoint(stems)
+            and rule_words.isdisjoint(words)
+        ):
+            continue
+        if pattern.search(rest):
+            return name
+    return "note"
+
+
+def _classify_slow(text: str, vocabulary: Vocabulary) -> str:
+    # Reference implementation without the stem shortcut, for tests.
+    kind, rest = event_marker(text, vocabulary)
+    if kind is not None:
+        return kind
+    if "](" in rest:
+        rest = _LINK_URL_RE.sub("]", rest)
+    if "://" in rest:
+        rest = _URL_RE.sub(" ", rest)
+    for name, pattern, _, _ in vocabulary._events_re:
         if pattern.search(rest):
             return name
     return "note"
