@@ -518,6 +518,7 @@ _HEADINGS: Rules = (
             r"how did (?:it|this) happen",
             r"(?:the )?5 whys\b",
             r"(?:the )?five whys\b",
+            r"whys\b",
             r"leadup\b",
             r"lead[- ]up\b",
             r"fault\b",
@@ -574,6 +575,7 @@ _DETECTION: Rules = (
             r"\bsocial media\b",
         ),
     ),
+    ("employee", (r"\binternal users?\b", r"\b(?:employee|staff|colleague)s?\b")),
     (
         "customer",
         (

@@ -1,0 +1,692 @@
+"""Tests for pmkit.classify: the vocabulary, checked against real postmortem wording."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmkit import classify
+from pmkit.classify import (
+    DEFAULT_VOCABULARY,
+    SECTIONS,
+    Vocabulary,
+    classify_event,
+    classify_events,
+    detection_source,
+    event_marker,
+    heading_section,
+    normalize_action_status,
+    normalize_detection_source,
+    normalize_severity,
+)
+from pmkit.schema import ACTION_STATUSES, DETECTION_SOURCES, EVENT_KINDS, SEVERITIES
+
+# Short quotes of timeline lines from ../shared/corpora (dfds, chia, posthog, rust),
+# timestamps removed, with the kind a reader of the postmortem would give them.
+REAL_LINES = [
+    # rust (docs.rs 2019-10-21, crates.io)
+    ("crate builds started failing due to the low disk space", "impact_start"),
+    (
+        "alerts fired for the docs.rs website being down, [ashleygwilliams] "
+        "(backup contact) got paged",
+        "detected",
+    ),
+    ("[QuietMisdreavus] joins into the operations channel", "acknowledged"),
+    ("[QuietMisdreavus] restarted the web server", "mitigated"),
+    ("CDN propagated the changes, docs.rs back online", "resolved"),
+    ("The incident is announced on status.crates.io", "communicated_external"),
+    ("The report is forwarded to the crates.io team", "escalated"),
+    ("The user is reported in the crates.io team Discord.", "reported"),
+    # dfds
+    ("Issue reported by customer", "reported"),
+    ("Target groups reattached to the ALB by the pipeline (resolved)", "resolved"),
+    ("Investigation into issue commenced", "acknowledged"),
+    ("Issue detected as a result of alerts", "detected"),
+    (
+        "Daily pipeline run starts modifying the AWS Autoscaling Groups. (problem started)",
+        "impact_start",
+    ),
+    ("A user reported seing 503 for all services.", "reported"),
+    (
+        "Automatic alarm received on Slack about that the load balancer targets not being "
+        "available.",
+        "detected",
+    ),
+    ("Helm chart rollback, KIAM service restored", "mitigated"),
+    ("New certificates generated, service restored", "mitigated"),
+    ("Certificate for KIAM server expires", "impact_start"),
+    ("First alert regarding KIAM server pods crash-looping", "detected"),
+    ("CloudWatch alert detects high count of 5XX for the ALB's", "detected"),
+    ("Issue mitigated with manual attaching instances to ALB's", "mitigated"),
+    ("Issue resolved and permanently fixed", "resolved"),
+    ("Users reporting timeout issues when deploying to Hellman", "reported"),
+    ("Developer notified us of potential issue with logging", "reported"),
+    (
+        "Due to criticality rollback takes priority over investigation. Rollback performed.",
+        "mitigated",
+    ),
+    ("Roll back performed by hand", "mitigated"),
+    ("Root cause investigation started", "acknowledged"),
+    ("Received alert: Fluentd available buffer space ratio alert", "detected"),
+    ("Change reverted", "mitigated"),
+    ("Major outage closed", "resolved"),
+    ("Alert triggered on Slack.", "detected"),
+    ("Incident declared resolved through statuspage.io, but investigations continued.", "resolved"),
+    ("Incident declared through statuspage.io.", "communicated_external"),
+    ("Incident closed.", "resolved"),
+    ("Sev 1 ticket marked as resolved", "resolved"),
+    ("Decision made to roll back AMI due to increasing socket issues", "action"),
+    ("Member of datacenters team joined call to begin investigating the issue", "acknowledged"),
+    ("Emil notified team via slack", "communicated_internal"),
+    ("Teams were notified on #dev-peer-support", "communicated_internal"),
+    ("Customer confirmed issue resolved", "resolved"),
+    ("User reporting back that the fix works", "resolved"),
+    ("Post on Slack from a customer reporting their workload had been stuck", "reported"),
+    ("Fluentd was upgraded to latest version during normal maintenance operations", "action"),
+    ("First node stops shipping logs to CloudWatch", "impact_start"),
+    ("Alert for Fluentd is noticed by engineer", "detected"),
+    ("Buggy release has been fully reverted back to the previous release", "mitigated"),
+    ("Pipeline re-triggered due to AWS API timeout", "action"),
+    ("Pipeline failed due to an unintended update to the aws-ebs-csi-driver", "impact_start"),
+    # posthog
+    ("Incident declared, rollback attempted", "acknowledged"),
+    ("Rollback fails due to ArgoCD configuration issues", "action"),
+    ("Service fully restored", "resolved"),
+    ("Initial pods begin failing database connections and entering crash loops", "impact_start"),
+    ("Reverts deployed, issue mitigated. SDK version 1.270.1 released", "mitigated"),
+    ("Customer communications sent to affected teams", "communicated_external"),
+    ("Incident closed, post-mortem phase begins", "resolved"),
+    (
+        "[Support engineer notices two similar customer reports in tickets](https://x.y/z)",
+        "reported",
+    ),
+    ("A customer reached out to inform us that they had removed the PostHog SDK", "reported"),
+    # chia
+    ("Site is hard down, chia operations engineers respond to alarms", "acknowledged"),
+    ("Operations engineers revert site repo changes", "mitigated"),
+    ("Support ticket was opened with Github enterprise support team", "escalated"),
+    ("Site is fully recovered and Github support engineers begin investigation", "resolved"),
+    ("A researcher submitted a bug report via bugcrowd detailing the issue.", "reported"),
+    ("Version 2.2.0 was released that included the fix.", "resolved"),
+    ("Monitoring of the Chia blockchain detected the chain stall; no new blocks", "detected"),
+    ("IPS initiates a War-room to coordinate response to the reported incident", "acknowledged"),
+    ("Active incident declared mitigated by the shutdown of the EC2 instances", "mitigated"),
+    (
+        "Another employee announces the phishing email in our #general chat channel.",
+        "communicated_internal",
+    ),
+    ("Employee brings in Sr. Director of Devops to the conversation.", "escalated"),
+    ("The chain stalled at height 4779033.", "impact_start"),
+    ("Mempool spendbundle count plateaus at ~6200.", "note"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), REAL_LINES)
+def test_real_lines(text: str, kind: str) -> None:
+    assert classify_event(text) == kind
+
+
+def test_real_lines_are_many_and_cover_every_kind() -> None:
+    assert len(REAL_LINES) >= 40
+    assert {kind for _, kind in REAL_LINES} == set(EVENT_KINDS)
+
+
+def test_brief_examples() -> None:
+    cases = {
+        "deployed v2 that caused errors": "impact_start",
+        "api went down": "impact_start",
+        "page went out to on-call": "detected",
+        "on-call responded": "acknowledged",
+        "incident channel created": "acknowledged",
+        "escalated to the database team": "escalated",
+        "paged the database team": "escalated",
+        "pulled in the network lead": "escalated",
+        "notified customers by email": "communicated_external",
+        "posted an update": "communicated_external",
+        "posted in #incidents": "communicated_internal",
+        "informed stakeholders": "communicated_internal",
+        "failed over to the replica": "mitigated",
+        "scaled up the workers": "mitigated",
+        "disabled the flag": "mitigated",
+        "errors subsided": "mitigated",
+        "all clear given": "resolved",
+        "closed the incident": "resolved",
+        "fix deployed and verified": "resolved",
+        "ran the migration": "action",
+        "coffee": "note",
+    }
+    assert {t: classify_event(t) for t in cases} == cases
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "rest"),
+    [
+        ("[detected] pager went off", "detected", "pager went off"),
+        ("[start] api errors", "impact_start", "api errors"),
+        ("api errors [impact start]", "impact_start", "api errors"),
+        ("[ack] alice on it", "acknowledged", "alice on it"),
+        ("[acknowledged] alice", "acknowledged", "alice"),
+        ("[escalated] db team", "escalated", "db team"),
+        ("[internal] slack", "communicated_internal", "slack"),
+        ("[external] status page", "communicated_external", "status page"),
+        ("[comms] tweet", "communicated_external", "tweet"),
+        ("[Mitigated] rollback", "mitigated", "rollback"),
+        ("[resolved] done", "resolved", "done"),
+        ("[reported] by bob", "reported", "by bob"),
+        ("[note] fyi", "note", "fyi"),
+        ("[action] ran it", "action", "ran it"),
+        ("OUTAGE BEGINS api 500s", "impact_start", "api 500s"),
+        ("**OUTAGE BEGINS** api 500s", "impact_start", "api 500s"),
+        ("INCIDENT START: api", "impact_start", "api"),
+        ("IMPACT STARTS", "impact_start", ""),
+        ("**OUTAGE ENDS**", "resolved", ""),
+        ("DETECTED by Grafana", "detected", "by Grafana"),
+        ("RESOLVED - all green", "resolved", "all green"),
+        ("MITIGATED via failover", "mitigated", "via failover"),
+        ("**Recovery:** Uncordoned the node", "mitigated", "Uncordoned the node"),
+        ("**Detection:** We received alerts", "detected", "We received alerts"),
+    ],
+)
+def test_event_marker(text: str, kind: str, rest: str) -> None:
+    assert event_marker(text) == (kind, rest)
+    assert classify_event(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see [the runbook](https://example.com/resolved)",
+        "[ashleygwilliams] joins",
+        "[x] got paged",
+        "AWS UTC PST CI",
+        "TCP ACK storm",
+        "[resolved][1] is a reference link",
+    ],
+)
+def test_no_marker(text: str) -> None:
+    assert event_marker(text) == (None, text)
+
+
+def test_marker_beats_words() -> None:
+    assert classify_event("[note] rolled back the deploy") == "note"
+
+
+HEADINGS = {
+    # every distinct heading in ../shared/corpora that belongs to a section
+    "Summary": "summary",
+    "Issue Summary": "summary",
+    "Issue summary": "summary",
+    "CVE - Description of the Vulnerability": "summary",
+    "Impact": "impact",
+    "Scope": "impact",
+    "Data integrity": "impact",
+    "Affected crates": "impact",
+    "Timeline": "timeline",
+    "Timeline of events": "timeline",
+    "Incident Timeline": "timeline",
+    "Timeline (all times UTC )": "timeline",
+    "Timeline (all times approximate)": "timeline",
+    "Timeline (all times PST) 01/16/2024 - 02/28/2024. All times approximations": "timeline",
+    "Timeline (all times PT )": "timeline",
+    "Timeline (UTC) All Times Approximate": "timeline",
+    "Timeline (PST) 4/21/23-4/25/23. All times approximations": "timeline",
+    "Detection": "detect",
+    "Why It Wasn't Caught": "detect",
+    "Response": "react",
+    "Resolution and recovery": "quick_fix",
+    "Resolution and Recovery": "quick_fix",
+    "Recovery": "quick_fix",
+    "Action Taken": "quick_fix",
+    "Immediate Actions (Completed)": "quick_fix",
+    "Immediate actions (completed)": "quick_fix",
+    "Immediate Actions": "quick_fix",
+    "Resolution": "resolution",
+    "Long-term Improvements (Target: Q4 2025 - Q1 2026)": "prevent",
+    "Long-term Improvements": "prevent",
+    "Long term changes to Rustup releases": "prevent",
+    "How are we preventing it from happening again?": "prevent",
+    "Future measures": "prevent",
+    "Recurrence": "other_risk",
+    "Backlog check": "other_risk",
+    "Action Items": "next_steps",
+    "Action items": "next_steps",
+    "Corrective and Preventative Measure": "next_steps",
+    "Corrective and Preventative Measures": "next_steps",
+    "Corrective actions": "next_steps",
+    "Remediation": "next_steps",
+    "Planned actions (planned or in-progress)": "next_steps",
+    "Short-term Improvements ([Follow along here](https://github.com/x/y/issues/1))": (
+        "next_steps"
+    ),
+    "Short-term Improvements": "next_steps",
+    "Medium-term Improvements": "next_steps",
+    "Moving forward": "next_steps",
+    "Moving Forward": "next_steps",
+    "Contributing Factors": "cause",
+    "Contributing Factors (findings)": "cause",
+    "Root Cause": "cause",
+    "Root cause": "cause",
+    "Root causes": "cause",
+    "Root Cause Analysis": "cause",
+    "Root cause of the outage": "cause",
+    "Root Cause of the Outage": "cause",
+    "Root cause of the issue": "cause",
+    "Root cause identification: The Five Whys": "cause",
+    "Why did it happen?": "cause",
+    "How did it happen?": "cause",
+    "Why It Failed": "cause",
+    "Leadup": "cause",
+    "Fault": "cause",
+    "The Technical Problem": "cause",
+    "Primary issue: Postgres TOAST OID exhaustion": "cause",
+    "Secondary issue: AWS MSK disk pressure during catch-up": "cause",
+    "Lessons Learned": "lesson",
+    "Lessons learned": "lesson",
+    "Lessons Learned and Future Improvements": "lesson",
+    "What Went Well": "lesson",
+    "What went well?": "lesson",
+    "What could have gone better?": "lesson",
+    "What Went Poorly": "lesson",
+    "What Didn't Go Well": "lesson",
+    "Key Takeaways": "lesson",
+    "Insights": "lesson",
+    "Reflections on external collaboration": "lesson",
+    "Conclusion": "lesson",
+    "Stats": "stats",
+    # names from the brief and the canvas, with numbering, emphasis and emoji
+    "Overview": "summary",
+    "Executive summary": "summary",
+    "TL;DR": "summary",
+    "Incident summary": "summary",
+    "What happened": "summary",
+    "Description": "summary",
+    "Customer impact": "impact",
+    "Rough timeline": "timeline",
+    "Incident timeline": "timeline",
+    "Chronology": "timeline",
+    "Sequence of events": "timeline",
+    "Time line": "timeline",
+    "Detect": "detect",
+    "How was it detected?": "detect",
+    "How do we detect sooner?": "detect",
+    "Detect – how do we detect sooner?": "detect",
+    "Step 3: Detect": "detect",
+    "3. Detect": "detect",
+    "3) React": "react",
+    "React": "react",
+    "How did we respond?": "react",
+    "Quick fix": "quick_fix",
+    "Quick Fix": "quick_fix",
+    "Mitigation": "quick_fix",
+    "Remediation (short-term)": "quick_fix",
+    "Workaround": "quick_fix",
+    "Prevent": "prevent",
+    "Prevention": "prevent",
+    "Long-term fix": "prevent",
+    "How do we prevent this?": "prevent",
+    "Other areas of risk": "other_risk",
+    "Other Areas of Risk": "other_risk",
+    "Other risks": "other_risk",
+    "Related risks": "other_risk",
+    "Similar risks": "other_risk",
+    "What else could break?": "other_risk",
+    "Next steps": "next_steps",
+    "Next Steps": "next_steps",
+    "Follow-ups": "next_steps",
+    "Follow up actions": "next_steps",
+    "Remediation items": "next_steps",
+    "Todo": "next_steps",
+    "Actions": "next_steps",
+    "Cause": "cause",
+    "What went wrong": "cause",
+    "Trigger": "cause",
+    "5 whys": "cause",
+    "What we learned": "lesson",
+    "Learnings": "lesson",
+    "Takeaways": "lesson",
+    "Metrics": "stats",
+    "## 🔥 **Timeline:**": "timeline",
+    "### 7. _Next steps_": "next_steps",
+    "Step 5 - Prevent": "prevent",
+}
+
+# Distinct corpus headings that are titles or not a postmortem section.
+NOT_SECTIONS = [
+    "Attendees",
+    "Atendees",
+    "Involved Parties",
+    "Postmortem",
+    "Q&A",
+    "FAQ",
+    "General Questions",
+    "General",
+    "ISSUE NAME",
+    "Background",
+    "Relevant Commit history",
+    "Appendix: OID Exhaustion Diagrams",
+    "What should you do?",
+    "All services returning 503 in Kubernetes",
+    "Block creation impacted due to mempool issues.",
+    "Two Kubernetes nodes went into NotReady state",
+    "Netspace after the incident",
+    "Prometheus is down with connection refused errors",
+    "Kubernetes ingress controller Traefik v2 configuration caused outage",
+    "Testnet Dust Storm",
+    "Stage 1: Healthy Database State",
+    "2023-07-20",
+    "",
+]
+
+
+@pytest.mark.parametrize(("heading", "section"), HEADINGS.items())
+def test_heading_section(heading: str, section: str) -> None:
+    assert heading_section(heading) == section
+    assert heading_section("## " + heading) == section
+
+
+@pytest.mark.parametrize("heading", NOT_SECTIONS[:-1])
+def test_heading_not_a_section(heading: str) -> None:
+    assert heading_section(heading) is None
+
+
+def test_every_section_is_reachable() -> None:
+    assert set(HEADINGS.values()) == set(SECTIONS)
+    assert heading_section("") is None
+
+
+def test_extend_precedence() -> None:
+    assert classify_event("rolled back the deploy") == "mitigated"
+    vocab = DEFAULT_VOCABULARY.extend(events={"note": [r"\brolled back\b"]})
+    assert classify_event("rolled back the deploy", vocab) == "note"
+    assert classify_events(["rolled back the deploy"], vocab) == ["note"]
+    # the default vocabulary is unchanged
+    assert classify_event("rolled back the deploy") == "mitigated"
+
+    vocab = DEFAULT_VOCABULARY.extend(
+        headings={"lesson": ["root cause"]},
+        detection={"employee": ["customer"]},
+        markers={"Boom": "impact_start"},
+    )
+    assert heading_section("Root cause", vocab) == "lesson"
+    assert detection_source("customer reported it", vocab) == "employee"
+    assert event_marker("[boom] it broke", vocab) == ("impact_start", "it broke")
+    assert event_marker("[boom] it broke") == (None, "[boom] it broke")
+
+
+def test_extend_accepts_a_single_string() -> None:
+    vocab = DEFAULT_VOCABULARY.extend(events={"escalated": "summoned"})
+    assert classify_event("summoned the dba", vocab) == "escalated"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"events": {"fixed": ["x"]}},
+            "unknown event kind 'fixed'; valid event kinds are: impact_start, detected",
+        ),
+        ({"headings": {"intro": ["x"]}}, "unknown section 'intro'; valid sections are: summary"),
+        (
+            {"detection": {"robot": ["x"]}},
+            "unknown detection source 'robot'; valid detection sources are: monitoring",
+        ),
+        ({"markers": {"x": "fixed"}}, "marker 'x' maps to unknown event kind 'fixed'"),
+        ({"events": {"note": ["("]}}, "event pattern '(' for 'note' is not a valid regular"),
+    ],
+)
+def test_extend_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DEFAULT_VOCABULARY.extend(**kwargs)  # type: ignore[arg-type]
+
+
+def test_extend_type_error() -> None:
+    with pytest.raises(TypeError, match="expected a mapping of name -> patterns, got list"):
+        DEFAULT_VOCABULARY.extend(events=["x"])  # type: ignore[arg-type]
+
+
+def test_vocabulary_is_a_value() -> None:
+    v = Vocabulary(events=(), markers={}, headings=(), detection=())
+    assert classify_event("rolled back", v) == "note"
+    assert heading_section("Summary", v) is None
+    assert detection_source("alert", v) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("customer reported slow pages", "customer"),
+        ("user reports of 500s", "customer"),
+        ("support ticket from Acme", "customer"),
+        ("alert fired in Grafana", "monitoring"),
+        ("monitoring caught it", "monitoring"),
+        ("PagerDuty page", "monitoring"),
+        ("Prometheus showed errors", "monitoring"),
+        ("Datadog dashboard", "monitoring"),
+        ("an engineer noticed the queue growing", "employee"),
+        ("employee saw it", "employee"),
+        ("team member noticed", "employee"),
+        ("internal user complained", "employee"),
+        ("AWS notified us of the degradation", "third_party"),
+        ("the vendor told us", "third_party"),
+        ("security researcher wrote in", "third_party"),
+        ("bug bounty submission", "third_party"),
+        ("it was reported to us by a partner", "third_party"),
+        ("CI failed on main", "automated_test"),
+        ("test failure in nightly", "automated_test"),
+        ("synthetic check failing", "automated_test"),
+        ("canary went red", "automated_test"),
+        ("Issue reported by customer", "customer"),
+        ("Alert for Fluentd is noticed by engineer", "monitoring"),
+        ("Developer reports that Prometheus is down.", "employee"),
+        ("A researcher submitted a bug report via bugcrowd", "third_party"),
+        ("we rebooted", None),
+    ],
+)
+def test_detection_source(text: str, source: str | None) -> None:
+    assert detection_source(text) == source
+
+
+@pytest.mark.parametrize(
+    ("value", "source"),
+    [
+        ("Monitoring", "monitoring"),
+        ("alerts", "monitoring"),
+        ("customer report", "customer"),
+        ("Customer", "customer"),
+        ("third-party", "third_party"),
+        ("vendor", "third_party"),
+        ("automated_test", "automated_test"),
+        ("CI", "automated_test"),
+        ("employee", "employee"),
+        ("unknown", "unknown"),
+        ("a customer emailed support", "customer"),
+        ("the moon", None),
+        ("", None),
+    ],
+)
+def test_normalize_detection_source(value: str, source: str | None) -> None:
+    assert normalize_detection_source(value) == source
+
+
+def test_normalize_detection_source_values_are_valid() -> None:
+    for value in classify._DETECTION_ALIASES.values():
+        assert value in DETECTION_SOURCES
+
+
+UNKNOWN = 'unknown severity "{}"; use SEV1..SEV5, P1..P5 or critical/high/medium/low'
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("SEV1", ("SEV1", None)),
+        ("sev-1", ("SEV1", None)),
+        ("S1", ("SEV1", None)),
+        ("P1", ("SEV1", None)),
+        ("1", ("SEV1", None)),
+        (1, ("SEV1", None)),
+        (1.0, ("SEV1", None)),
+        ("critical", ("SEV1", None)),
+        ("sev 1", ("SEV1", None)),
+        ("high", ("SEV2", None)),
+        ("Major", ("SEV2", None)),
+        ("P2", ("SEV2", None)),
+        ("medium", ("SEV3", None)),
+        ("moderate", ("SEV3", None)),
+        ("minor", ("SEV3", None)),
+        ("P3", ("SEV3", None)),
+        ("low", ("SEV4", None)),
+        ("P4", ("SEV4", None)),
+        ("P5", ("SEV5", None)),
+        ("info", ("SEV5", None)),
+        ("trivial", ("SEV5", None)),
+        ("SEV0", ("SEV1", 'severity "SEV0" is read as SEV1, the most severe level pmkit knows')),
+        ("P0", ("SEV1", 'severity "P0" is read as SEV1, the most severe level pmkit knows')),
+        ("xyz", (None, UNKNOWN.format("xyz"))),
+        ("SEV6", (None, UNKNOWN.format("SEV6"))),
+        (True, (None, UNKNOWN.format("True"))),
+        (None, (None, None)),
+        ("", (None, None)),
+        ("  ", (None, None)),
+    ],
+)
+def test_normalize_severity(value: object, expected: tuple[str | None, str | None]) -> None:
+    assert normalize_severity(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "checked", "status"),
+    [
+        ("[x]", None, "done"),
+        ("done", None, "done"),
+        ("Closed", None, "done"),
+        ("fixed", None, "done"),
+        ("complete", None, "done"),
+        ("Completed", None, "done"),
+        ("resolved", None, "done"),
+        ("✅", None, "done"),
+        ("in progress", None, "in_progress"),
+        ("In-Progress", None, "in_progress"),
+        ("WIP", None, "in_progress"),
+        ("doing", None, "in_progress"),
+        ("won't do", None, "wont_do"),
+        ("Won’t do", None, "wont_do"),
+        ("wontfix", None, "wont_do"),
+        ("cancelled", None, "wont_do"),
+        ("declined", None, "wont_do"),
+        ("open", None, "open"),
+        ("todo", None, "open"),
+        ("to do", None, "open"),
+        ("[ ]", None, "open"),
+        ("not started", None, "open"),
+        ("pending", None, "open"),
+        (None, True, "done"),
+        (None, False, "open"),
+        ("", None, "unknown"),
+        ("maybe", None, "unknown"),
+        ("maybe", True, "done"),
+        ("wip", True, "in_progress"),
+        (None, None, "unknown"),
+    ],
+)
+def test_normalize_action_status(value: str | None, checked: bool | None, status: str) -> None:
+    assert normalize_action_status(value, checked=checked) == status
+    assert status in ACTION_STATUSES
+
+
+def test_severity_values_are_valid() -> None:
+    for value in classify._SEVERITY_WORDS.values():
+        assert value in SEVERITIES
+
+
+line_text = st.one_of(
+    st.text(max_size=120),
+    st.lists(
+        st.sampled_from(
+            [
+                "rolled",
+                "back",
+                "Alert",
+                "[detected]",
+                "**OUTAGE BEGINS**",
+                "customer",
+                "reported",
+                "resolved",
+                "not",
+                "(resolved)",
+                "#ops",
+                "we",
+                "ſ",
+                "K",
+                "İ",
+                "ı",
+                "_",
+                "-",
+                "joined",
+                "cluster",
+                "[x](http://a)",
+                "https://b/revert",
+                "ESCALATED",
+                "to",
+                "is",
+                "down",
+                "went",
+                "fix",
+                "released",
+                "with",
+                "the",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(line_text, max_size=20))
+def test_classify_events_matches_classify_event(texts: list[str]) -> None:
+    assert classify_events(texts) == [classify_event(t) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(line_text)
+def test_stem_shortcut_never_changes_the_answer(text: str) -> None:
+    assert classify._classify(text, DEFAULT_VOCABULARY) == classify._classify_slow(
+        text, DEFAULT_VOCABULARY
+    )
+
+
+def test_fold_table_covers_every_ignorecase_twin_of_ascii() -> None:
+    twins = [
+        chr(c) for c in range(0x80, 0x10000) if re.fullmatch("[a-z0-9]", chr(c), re.IGNORECASE)
+    ]
+    for c in twins:
+        assert c.translate(classify._FOLD).lower() in "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.one_of(st.none(), st.booleans()))
+def test_nothing_raises_on_arbitrary_text(text: str, checked: bool | None) -> None:
+    kind, rest = event_marker(text)
+    assert kind is None or kind in EVENT_KINDS
+    assert isinstance(rest, str)
+    assert classify_event(text) in EVENT_KINDS
+    assert heading_section(text) in (*SECTIONS, None)
+    assert detection_source(text) in (*DETECTION_SOURCES, None)
+    assert normalize_detection_source(text) in (*DETECTION_SOURCES, None)
+    severity, warning = normalize_severity(text)
+    assert severity in (*SEVERITIES, None)
+    assert warning is None or isinstance(warning, str)
+    assert normalize_action_status(text, checked=checked) in ACTION_STATUSES
+
+
+def test_classify_events_is_fast_enough_to_not_be_the_bottleneck() -> None:
+    # The benchmark proper lives in bench/; this only guards against a collapse.
+    texts = [f"{text} #{i}" for i, (text, _) in enumerate(REAL_LINES * 40)]
+    start = time.perf_counter()
+    classify_events(texts)
+    assert len(texts) / (time.perf_counter() - start) > 2_000
