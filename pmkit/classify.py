@@ -1091,7 +1091,8 @@ def classify_events(texts: Sequence[str], vocabulary: Vocabulary | None = None) 
         kind = get(text)
         if kind is None:
             kind = _classify(text, vocab)
-            cache[text] = kind
+            if len(cache) < _MAX_CACHE:
+                cache[text] = kind
         append(kind)
     return out
 
