@@ -141,9 +141,9 @@ def as_micros(s: pd.Series, what: str) -> np.ndarray:
     return np.asarray(s.dt.as_unit("us").array.asi8)
 
 
-def quarter_labels(s: pd.Series) -> pd.Series:
+def quarter_labels(s: pd.Series, what: str = "occurred_at") -> pd.Series:
     """``"2026Q3"``-style labels (Arrow strings, NA where the time is missing)."""
-    micros = as_micros(s, s.name if isinstance(s.name, str) else "occurred_at")
+    micros = as_micros(s, what)
     missing = micros == _NAT
     months = np.where(missing, 0, micros).astype("datetime64[us]").astype("datetime64[M]")
     code = months.astype(np.int64) // 3  # quarters since 1970Q1
@@ -277,7 +277,7 @@ def latencies(
     out: dict[str, Any] = {c: inc[c].reset_index(drop=True) for c in GROUP_COLUMNS if c in inc}
     when = "occurred_at" if "occurred_at" in inc else "started_at"
     if when in inc:
-        out["quarter"] = quarter_labels(inc[when].rename(when)).reset_index(drop=True)
+        out["quarter"] = quarter_labels(inc[when], f"incidents.{when}").reset_index(drop=True)
     else:
         out["quarter"] = pd.Series(pd.array([None] * len(inc), dtype=STRING))
     open_ = is_open(inc)
@@ -304,7 +304,9 @@ def latencies(
         out["exclusion_reason"] = pd.Series(pd.array(joined, dtype=STRING))
     else:
         out["exclusion_reason"] = pd.Series(pd.array([None] * len(inc), dtype=STRING))
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame.columns = pd.Index(list(frame.columns))
+    return frame
 
 
 def resolve_as_of(inc: pd.DataFrame, as_of: Any) -> int:

@@ -272,4 +272,5 @@ def summarize(
             out[col] = pd.Series(flat.view("timedelta64[us]"), dtype=DURATION)
     note_flat = [notes[d][g] for g in range(n_groups) for d in range(n_names)]
     out["note"] = pd.array(note_flat, dtype=STRING)
+    out.columns = pd.Index(list(out.columns))
     return out

@@ -158,4 +158,6 @@ def survival(
         part["ci_high"] = hi
         part["at_risk"] = pd.array(risk, dtype="Int64")
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out.columns = pd.Index(list(out.columns))
+    return out
