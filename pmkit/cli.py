@@ -46,10 +46,10 @@ def _per_quarter(pm: Postmortems) -> pd.DataFrame:
     wide = per.pivot_table(
         index="quarter", columns="duration", values="median", aggfunc="first", observed=True
     )
+    wide = wide.reindex(columns=["time_to_detect", "time_to_acknowledge"])
     out = pd.concat([counts, wide], axis=1).reset_index()
     for col in ("time_to_detect", "time_to_acknowledge"):
-        if col in out:
-            out[col] = out[col].map(_fmt_td)
+        out[col] = out[col].map(_fmt_td)
     return out.rename(
         columns={"time_to_detect": "median detect", "time_to_acknowledge": "median react"}
     )
@@ -62,7 +62,9 @@ def _fmt_td(value: pd.Timedelta | None) -> str:
     minutes = td.total_seconds() / 60
     if minutes < 90:
         return f"{minutes:.0f} min"
-    return f"{minutes / 60:.1f} h"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} d"
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
