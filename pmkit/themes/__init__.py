@@ -11,8 +11,13 @@ Three entry points, from low to high level:
 
 The default method is TF-IDF on text whose identifiers and numbers are masked
 and whose generic incident words ("incident", "customers", "impact", ...) are
-stop words, then truncated SVD, MiniBatchKMeans into many small groups and an
-average-linkage merge of those groups into themes.
+stop words, then truncated SVD (LSA), MiniBatchKMeans into many small groups
+for large inputs, and an average-linkage merge into themes.
+
+Modules: ``_text`` (cleaning, stemming, labels), ``_cluster``
+(:func:`cluster_statements`), ``taxonomy`` (:data:`TAXONOMY`,
+:func:`match_taxonomy`), ``_risk`` (:func:`risk_themes`), ``_recur``
+(:func:`recurrences`).
 
 >>> from pmkit.themes import cluster_statements
 >>> out = cluster_statements(["TLS certificate expired", "expired TLS cert on api-7",

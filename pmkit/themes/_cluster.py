@@ -1,8 +1,14 @@
 """Group short statements into themes: :func:`cluster_statements`.
 
-TF-IDF on cleaned text (see :mod:`pmkit.themes._text`), then either the exact
-TF-IDF cosine (small inputs) or truncated SVD and MiniBatchKMeans into many
-small groups (large inputs), and an average-linkage merge of those into themes.
+TF-IDF on cleaned text (see :mod:`pmkit.themes._text`) reduced by truncated
+SVD (LSA), then an average-linkage merge into themes: of the statements
+themselves up to 2,000 distinct ones, of MiniBatchKMeans groups above that.
+
+Choosing the number of themes: the merge stops at cosine distance
+:data:`MERGE_DISTANCE`. On templated text that finds the themes; on real
+statements, which share few words, it leaves dozens of two- or three-statement
+themes (72 for 260 hand-labelled corpus statements), so the cut is capped at
+``CAP_FACTOR * sqrt(n)`` themes (25 there; NMI 0.41 against the hand labels).
 """
 
 from __future__ import annotations
@@ -82,11 +88,22 @@ def _vectors(
     if method == "embeddings":
         return tfidf, _embed(originals)
     n_comp = min(100, tfidf.shape[1] - 1, tfidf.shape[0] - 1)
-    if tfidf.shape[0] <= _PREGROUP_ABOVE or n_comp < 2:
-        return tfidf, None  # small: cluster the exact TF-IDF cosine
+    if n_comp < 2:
+        return tfidf, None  # tiny: cluster the exact TF-IDF cosine
+    # LSA even for small inputs: on real statements, which share few exact words,
+    # the reduced space joins paraphrases that raw TF-IDF cosine keeps apart
     svd = TruncatedSVD(n_components=n_comp, algorithm="randomized", random_state=random_state)
     z = svd.fit_transform(tfidf)
     return tfidf, normalize(z).astype(np.float32)
+
+
+#: With ``n_themes`` None, at most ``CAP_FACTOR * sqrt(n statements)`` themes.
+CAP_FACTOR = 1.5
+
+
+def _readable(weights: np.ndarray) -> int:
+    """Most themes a distance cut may give: ``CAP_FACTOR * sqrt(statements)``."""
+    return max(2, int(np.ceil(CAP_FACTOR * np.sqrt(weights.sum()))))
 
 
 def _group(
@@ -101,16 +118,11 @@ def _group(
     n = tfidf.shape[0]
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    if z is None:
-        points = tfidf.toarray() if tfidf.shape[1] <= 4000 else None
-        if points is None:
-            z = normalize(
-                TruncatedSVD(min(100, n - 1), random_state=random_state).fit_transform(tfidf)
-            )
-            points = z
+    if n <= _PREGROUP_ABOVE:
         micro = np.arange(n)
-        centres = points
+        centres = z if z is not None else tfidf.toarray()
     else:
+        assert z is not None  # _vectors reduces every input with more than two rows
         n_micro = min(200, max(2, n // 5))
         km = MiniBatchKMeans(
             n_clusters=n_micro, random_state=random_state, n_init=3, batch_size=4096
@@ -122,6 +134,9 @@ def _group(
     tree = linkage(centres, method="average", metric="cosine")
     if n_themes is None:
         cut = fcluster(tree, t=MERGE_DISTANCE, criterion="distance")
+        cap = _readable(weights)
+        if cut.max() > cap:
+            cut = fcluster(tree, t=cap, criterion="maxclust")
     else:
         cut = fcluster(tree, t=n_themes, criterion="maxclust")
     return np.asarray(cut, dtype=np.int64)[micro] - 1
@@ -222,7 +237,8 @@ def cluster_statements(
         treated as empty statements.
     n_themes : int, optional
         How many themes to make. None (default) chooses from the data: groups
-        are merged while their statements stay similar on average.
+        are merged while their statements stay similar on average, and into at
+        most ``1.5 * sqrt(len(texts))`` themes so that the list stays readable.
     method : {"tfidf", "embeddings"}
         ``"tfidf"`` (default, scikit-learn only) or ``"embeddings"`` (sentence
         embeddings, needs ``pip install 'pmkit[embeddings]'``).

@@ -97,6 +97,23 @@ def _mask_words(pm: Postmortems) -> list[str]:
     return sorted({str(v) for v in vals.dropna().unique() if str(v).strip()})
 
 
+_SUFFIX = re.compile(r"(?:ies|ing|ed|es|s|e)$")
+
+
+def _word_key(word: str) -> str:
+    """One key for the forms of a word in a label: expired, expires, expire -> expir.
+
+    >>> [_word_key(w) for w in ["expired", "expires", "oids", "oid", "queries", "dns"]]
+    ['expir', 'expir', 'oid', 'oid', 'quer', 'dns']
+    """
+    key = _SUFFIX.sub("", word)
+    return key if len(key) >= 3 else word
+
+
+def _term_keys(term: str) -> frozenset[str]:
+    return frozenset(_word_key(w) for w in term.split())
+
+
 def _labels(clean: list[str], theme: np.ndarray, n_terms: int = 3) -> dict[int, str]:
     """Most distinctive words per theme, class-based TF-IDF (BERTopic's c-TF-IDF)."""
     ids = sorted(t for t in set(theme.tolist()) if t != UNCLUSTERED)
@@ -121,12 +138,16 @@ def _labels(clean: list[str], theme: np.ndarray, n_terms: int = 3) -> dict[int, 
     out: dict[int, str] = {}
     for t in ids:
         chosen: list[str] = []
+        keys: list[frozenset[str]] = []
         for j in np.argsort(-ctfidf[t], kind="stable"):
             if ctfidf[t, j] <= 0 or len(chosen) == n_terms:
                 break
             term = str(vocab[j])
-            if any(term in c.split() or c in term.split() for c in chosen):
+            key = _term_keys(term)
+            # one word in two forms ("expired / expires"), or a word inside a chosen pair
+            if any(key <= k or k <= key for k in keys):
                 continue
             chosen.append(term)
+            keys.append(key)
         out[t] = " / ".join(chosen)
     return out
