@@ -51,6 +51,7 @@ _STEP_TAG = re.compile(
     r"[(\[]\s*(detect|react|quick[ _-]?fix|prevent|other[ _-]?risk)\s*[)\]]", re.I
 )
 _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
+_ZONE_TOKEN = re.compile(r"\b(?:UTC|GMT|[A-Z]{2,4}T)(?:[+-]\d{1,2}(?::?\d{2})?)?\b")
 _ZONE_HINT = re.compile(r"time|zone", re.I)
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
@@ -277,6 +278,8 @@ class _Doc:
                 "write the date once above the timeline (e.g. 'All events on 2026-09-14')",
             )
             return None
+        if self.first_date is None:
+            self.first_date = day
         if m.zone is not None:
             tz: tzinfo | None = UTC
         else:
@@ -388,6 +391,14 @@ class _Doc:
             self.current_date = d
 
     current_date: date | None = None
+    first_date: date | None = None  # date of the first timeline time, zone or not
+
+    def summary_date(self) -> date | None:
+        for part in (*self.summary_parts, *self.preamble_parts):
+            d = timeparse.find_date(part)
+            if d is not None:
+                return d
+        return None
 
     def apply_meta(self) -> None:
         meta = self.meta
@@ -629,6 +640,7 @@ class _Doc:
                     continue
                 cells = _cells(item)
                 if header is None and not any(timeparse.find_time(c) for c in cells):
+                    self.zone_from_header(cells, line)
                     header = [c.lower() for c in cells]
                     time_col = next(
                         (i for i, h in enumerate(header) if "time" in h or "date" in h), 0
@@ -643,6 +655,16 @@ class _Doc:
             else:
                 text = item
             prev_at = self.timeline_item(text, line, heading, prev_at)
+
+    def zone_from_header(self, cells: list[str], line: int) -> None:
+        """``| Date and Time in CET | Event |``: a zone named in a column header."""
+        for token in _ZONE_TOKEN.findall(" ".join(cells)):
+            try:
+                timeparse.resolve_zone(token, None)
+            except ValueError:
+                continue
+            self.set_zone(token, line)
+            return
 
     def timeline_item(
         self, item: str, line: int, heading: str | None, prev_at: datetime | None
@@ -793,11 +815,7 @@ class _Doc:
             milestones["started_at"]
             or milestones["detected_at"]
             or (min(timed) if timed else None)
-            or (
-                datetime(self.doc_date.year, self.doc_date.month, self.doc_date.day, tzinfo=UTC)
-                if self.doc_date
-                else None
-            )
+            or _midnight(self.first_date or self.doc_date or self.summary_date())
         )
         if occurred is None:
             self.problem(
@@ -1012,6 +1030,10 @@ def _section(heading: str, vocabulary: Vocabulary | None) -> str | None:
         if len(_SECTION_CACHE) < 50_000:
             _SECTION_CACHE[heading] = found
         return found
+
+
+def _midnight(d: date | None) -> datetime | None:
+    return None if d is None else datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 def _bold_heading(s: str) -> bool:
