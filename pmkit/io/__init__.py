@@ -3,6 +3,9 @@
 A reader claims a file by name and content (:attr:`Reader.sniff`) and appends
 rows for it to a :class:`~pmkit.io.rows.Parsed` (:attr:`Reader.read`). Register
 one with :func:`register`; ``pmkit.load(..., format=name)`` forces one.
+
+Formats: ``"markdown"`` (:mod:`pmkit.io.markdown`), ``"miro"`` (Miro REST API v2
+board items, :mod:`pmkit.io.miro`).
 """
 
 from __future__ import annotations
@@ -85,3 +88,7 @@ register(
         read=_read_markdown,
     )
 )
+
+# Readers that register themselves on import, in the order their sniff is tried
+# (the generic table reader last: it claims any JSON the others do not).
+from pmkit.io import miro as _miro  # noqa: E402, F401
