@@ -18,6 +18,7 @@ True
 """
 
 from pmkit.metrics._compare import Comparison, compare
+from pmkit.metrics._detection import detection_share
 from pmkit.metrics._durations import CLOSED_STATUSES, DURATIONS, Duration, latencies
 from pmkit.metrics._summary import summarize
 from pmkit.metrics._survival import survival
@@ -28,6 +29,7 @@ __all__ = [
     "Comparison",
     "Duration",
     "compare",
+    "detection_share",
     "latencies",
     "summarize",
     "survival",
