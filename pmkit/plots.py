@@ -293,9 +293,9 @@ def latency_distribution(
     keep = np.isfinite(minutes) & (minutes > 0)
     n_zero = int((np.isfinite(minutes) & (minutes <= 0)).sum())
     periods = _order(lat[x])
-    key = lat[x].astype(object).to_numpy()
+    n_no_x = int((lat[x].isna().to_numpy() & keep).sum())
     for period in periods:
-        mine = (key == period) & keep
+        mine = lat[x].eq(period).to_numpy(dtype=bool, na_value=False) & keep
         fig.add_trace(
             go.Box(
                 x=[str(period)] * int(mine.sum()),
@@ -320,6 +320,7 @@ def latency_distribution(
         s = summary
         if "duration" in s.columns:
             s = s[(s["duration"] == duration).to_numpy(dtype=bool, na_value=False)]
+        s = s[s[x].notna().to_numpy(dtype=bool)]
         med = _minutes(s["median"])
         low = _minutes(s["median_ci_low"])
         high = _minutes(s["median_ci_high"])
@@ -353,7 +354,14 @@ def latency_distribution(
                 for p, k in zip(s[x].astype(str), n, strict=True)
             ]
             fig.update_xaxes(tickvals=s[x].astype(str).tolist(), ticktext=labels)
-    sub = f"{n_zero} zero duration(s) not drawn on the log axis" if n_zero else ""
+    sub = "; ".join(
+        text
+        for text in (
+            f"{n_zero} zero duration(s) not drawn on the log axis" if n_zero else "",
+            f"{n_no_x} incident(s) without a {x} not drawn" if n_no_x else "",
+        )
+        if text
+    )
     _base_layout(
         fig,
         (title or f"{duration} per {x}") + (f"<br><sup>{sub}</sup>" if sub else ""),
@@ -408,8 +416,12 @@ def median_trend(
     use_band = len(groups) <= 2 if band is None else band
     all_minutes: list[np.ndarray] = []
     for g in groups:
-        part = summary if g is None else summary[(summary[color] == g).to_numpy(dtype=bool)]
-        part = part.sort_values(x, kind="stable")
+        part = (
+            summary
+            if g is None
+            else summary[summary[color].eq(g).to_numpy(dtype=bool, na_value=False)]
+        )
+        part = part[part[x].notna().to_numpy(dtype=bool)].sort_values(x, kind="stable")
         xs = part[x].astype(str).tolist()
         med, low, high = (_minutes(part[c]) for c in ("median", "median_ci_low", "median_ci_high"))
         all_minutes += [med, low, high]
@@ -513,7 +525,7 @@ def detection_share(
     as_pct = bool(len(values)) and values.max() <= 1.0
     periods = sorted(share[x].dropna().astype(str).unique())
     for src in sources:
-        part = share[(share[source] == src).to_numpy(dtype=bool)]
+        part = share[share[source].eq(src).to_numpy(dtype=bool, na_value=False)]
         v = pd.to_numeric(part[y], errors="coerce").to_numpy(dtype=float)
         fig.add_trace(
             go.Bar(
@@ -576,7 +588,11 @@ def survival_curves(
     positive = minutes[minutes > 0]
     floor = float(positive.min()) / 2 if len(positive) else 1.0
     for g in groups:
-        mask = np.ones(len(km), bool) if g is None else (km[color] == g).to_numpy(dtype=bool)
+        mask = (
+            np.ones(len(km), bool)
+            if g is None
+            else km[color].eq(g).to_numpy(dtype=bool, na_value=False)
+        )
         part = km[mask]
         t = np.where(minutes[mask] > 0, minutes[mask], floor)
         name = "all incidents" if g is None else str(g)

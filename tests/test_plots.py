@@ -218,3 +218,15 @@ def test_column_arguments_are_checked(lat: pd.DataFrame, call, message: str) -> 
 def test_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="lat must be a pandas DataFrame, got list"):
         plots.latency_distribution([1, 2])  # type: ignore[arg-type]
+
+
+def test_rows_without_a_period_are_counted_not_drawn(lat: pd.DataFrame) -> None:
+    undated = lat.copy()
+    undated.loc[:9, "quarter"] = pd.NA
+    s = pmkit.summarize(undated, by="quarter", durations="time_to_detect")
+    fig = plots.latency_distribution(undated, s)
+    assert "without a quarter not drawn" in fig.layout.title.text
+    assert "<NA>" not in [t.name for t in fig.data]
+    assert len(fig.data[-1].x) == s["quarter"].notna().sum()
+    trend = plots.median_trend(s)
+    assert "<NA>" not in list(trend.data[-1].x)
