@@ -66,6 +66,13 @@ _EVENTS: Rules = (
             r"\bproblem started\)",
             r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
             r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|unintended|inadvertently)\b",
+            r"\b(?:begin|begins|began|start|starts|started) to (?:fail|time ?out|error|return"
+            r"|slow|crash|drop)\b",
+            r"\b(?:begin|begins|began|start|starts|started) to take (?:\d|longer|too long|minutes)",
+            # a symptom stated as a state: "All Kubernetes services returning 404"
+            r"^(?:all |most |some )?(?:[\w-]+ ){0,3}(?:services?|sites?|apis?|requests?|endpoints?"
+            r"|websites?|builds?)(?! still)\b.{0,12}\b(?:returning|throwing|serving) "
+            r"(?:\d{3}|errors?|5xx)",
         ),
     ),
     (
@@ -116,6 +123,10 @@ _EVENTS: Rules = (
             r"\bwork(?:ing)? on (?:a |the )?(?:roll ?back|revert)",
             r"\b(?:attempted|potential|possible|amended|partial) fix\b",
             r"\battempt(?:ed|ing|s) to\b",
+            # a fix written or started is not yet a fix in place
+            r"\bfix(?:es)? committed\b",
+            r"\b(?:roll ?back|revert|fail ?over)\b.{0,60}\binitiated\b",
+            r"\binitiated (?:a |the )?(?:roll ?back|revert|fail ?over)\b",
         ),
     ),
     (
@@ -217,6 +228,8 @@ _EVENTS: Rules = (
             r"\breporting (?:this|the|a) (?:user|account|issue|problem|bug)\b",
             r"\breported (?:a|the) (?:bug|issue|problem|vulnerability)\b",
             r"\b(?:issue|problem|bug) (?:was )?reported\b",
+            r"\b(?:received|got) (?:a |the |an |several |multiple )?(?:\w+ )?reports?\b",
+            r"\breports? (?:the issue|the problem|it) to\b",
         ),
     ),
     (
@@ -918,6 +931,17 @@ _MAX_CACHE = 200_000
 # A square-bracket tag that is not a Markdown link "[t](url)", a reference link
 # "[t][ref]", a reference definition "[t]: url" or an image.
 _BRACKET_RE = re.compile(r"(?<![!\]])\[([^\[\]\n]{1,40})\](?![\(\[:])")
+#: Unformatted labels that open a line ("Discovery: developer reports ...") and
+#: name a milestone; the reader may have stripped their bold already.
+_PLAIN_LABELS = {
+    "detection": "detected",
+    "discovery": "detected",
+    "recovery": "mitigated",
+    "mitigation": "mitigated",
+    "resolution": "resolved",
+    "escalation": "escalated",
+}
+_PLAIN_LABEL_RE = re.compile(r"\s*(" + "|".join(_PLAIN_LABELS) + r")\s*:\s", re.IGNORECASE)
 _LABEL_RE = re.compile(r"^\s*(?:\*\*|__)([A-Za-z][A-Za-z ]{1,30}?)\s*:?\s*(?:\*\*|__)\s*:?\s*")
 _BANNER_RE = re.compile(
     r"(?:\*\*|__)?\b([A-Z]{2,}(?:[ \t]+[A-Z]{2,}){0,3})\b(?:\*\*|__)?(?:[ \t]*[:\-–—])?"
@@ -974,6 +998,11 @@ def event_marker(text: str, vocabulary: Vocabulary | None = None) -> tuple[str |
             kind = markers.get(_tidy(label.group(1)).lower())
             if kind is not None:
                 return kind, _tidy(text[label.end() :])
+    plain = _PLAIN_LABEL_RE.match(text)
+    if plain:
+        return markers.get(plain.group(1).lower(), _PLAIN_LABELS[plain.group(1).lower()]), _tidy(
+            text[plain.end() :]
+        )
     for m in _BANNER_RE.finditer(text):
         words = m.group(1)
         key = _tidy(words).lower()

@@ -13,6 +13,7 @@ The reader works on one document at a time and returns plain column lists
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import re
 import tomllib
@@ -52,6 +53,8 @@ _STEP_TAG = re.compile(
 )
 _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
 _ZONE_TOKEN = re.compile(r"\b(?:UTC|GMT|[A-Z]{2,4}T)(?:[+-]\d{1,2}(?::?\d{2})?)?\b")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+_DIGIT = re.compile(r"\d")
 _ZONE_HINT = re.compile(r"time|zone", re.I)
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
@@ -135,6 +138,7 @@ class _Doc:
         self.seen_problems: set[tuple[str, str]] = set()
         self.pending_problems: list[tuple[int | None, str, str, str]] = []
         self.has_timeline = False
+        self.prose: list[tuple[int, str, str | None]] = []
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -316,11 +320,15 @@ class _Doc:
         handlers["next_steps"] = self.read_actions
         handlers["summary"] = self.read_summary
         handlers["preamble"] = self.read_preamble
+        for name in ("impact", "resolution", "other"):
+            handlers[name] = self.read_prose
         sub_step: str | None = None
 
         def flush() -> None:
-            if block and section in handlers:
-                handlers[section](block, heading_text, sub_step)
+            if block:
+                handler = handlers.get(section or "other")
+                if handler is not None:
+                    handler(block, heading_text, sub_step)
             block.clear()
 
         prev_plain = ""
@@ -391,6 +399,8 @@ class _Doc:
             self.current_date = d
 
     current_date: date | None = None
+    sticky_date = False
+    in_prose = False
     first_date: date | None = None  # date of the first timeline time, zone or not
 
     def summary_date(self) -> date | None:
@@ -462,9 +472,10 @@ class _Doc:
     def read_summary(
         self, block: list[tuple[int, str]], heading: str | None, _s: str | None
     ) -> None:
-        for _, text in self.paragraphs(block):
+        for line, text in self.paragraphs(block):
             self.summary_parts.append(_clean_inline(text))
             self.context_from(text, 0)
+            self.prose.append((line, text, heading))
 
     def read_preamble(
         self, block: list[tuple[int, str]], heading: str | None, _s: str | None
@@ -472,6 +483,33 @@ class _Doc:
         for line, text in self.paragraphs(block):
             self.preamble_parts.append(_clean_inline(text))
             self.context_from(text, line)
+            self.prose.append((line, text, heading))
+
+    def read_prose(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
+        for line, text in self.paragraphs(block):
+            self.prose.append((line, text, heading))
+
+    def prose_timeline(self) -> None:
+        """No timeline section gave a time: read the times written in sentences.
+
+        Short postmortems tell their timeline in prose ("At 15:23 UTC we received
+        a report ..."): each sentence with a clock time becomes an event.
+        """
+        self.in_prose = True
+        self.current_date = self.doc_date
+        for line, text, heading in self.prose:
+            for sentence in _SENTENCE.split(text):
+                if not _DIGIT.search(sentence):
+                    continue
+                m = timeparse.find_time(sentence)
+                if m is None or m.relative is not None:
+                    d = timeparse.find_date(sentence)
+                    if d is not None:
+                        self.current_date = d
+                    continue
+                for clause in _clauses(sentence, m):
+                    self.timeline_item(clause, line, heading, None)
+        self.in_prose = False
 
     def context_from(self, text: str, line: int) -> None:
         if self.zone is None:
@@ -683,6 +721,10 @@ class _Doc:
                 self.current_date = d
                 rest = (text[:a] + " " + text[b:]).strip(" :-—–|,.()")
                 leading = text[:a].strip(" *_(").lower() in ("", "on", "at")
+                if _PREAMBLE.search(text):
+                    # "unless otherwise noted all events happened on ...": a date
+                    # written on one line then applies to that line only
+                    self.sticky_date = True
                 if len(rest.split()) < 4 or not leading or zone or _PREAMBLE.search(text):
                     return prev_at  # a date line that later lines inherit
                 # a dated line without a clock time: an event to the day
@@ -718,19 +760,24 @@ class _Doc:
             return prev_at
         for code, message in m.warnings:
             self.problem(line, "warning", code, f"{message} (in {m.raw!r})")
-        rest = (text[: m.start] + " " + text[m.end :]).strip(" :-—–|,.")
+        rest = " ".join((text[: m.start] + " " + text[m.end :]).split()).strip(" :-—–|,.")
         rest = rest.lstrip(":-—–| ").strip()
         if m.relative is not None:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
         if m.year is not None and m.month is not None and m.day is not None:
-            # an impossible date is reported by to_utc below
-            with contextlib.suppress(ValueError):
-                self.current_date = date(m.year, m.month, m.day)
+            if not self.sticky_date:
+                # an impossible date is reported by to_utc below
+                with contextlib.suppress(ValueError):
+                    self.current_date = date(m.year, m.month, m.day)
             explicit = True
         else:
             explicit = False
         at = self.absolute(m, line, self.current_date)
+        if self.in_prose:
+            # prose is not written in order: no rollover, no order warnings
+            self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+            return prev_at
         if at is not None and prev_at is not None and not explicit and at < prev_at:
             if prev_at - at > timedelta(hours=12):
                 # past midnight: the inherited date moves on by a day
@@ -781,6 +828,8 @@ class _Doc:
 
     # -- finish ---------------------------------------------------------------
     def finish(self) -> None:
+        if not any(e["at"] is not None for e in self.events):
+            self.prose_timeline()
         events = self.events
         texts = [e["text"] for e in events]
         kinds = classify.classify_events(texts, self.vocab) if texts else []
@@ -808,6 +857,16 @@ class _Doc:
                 milestones[col], provenance[col] = None, None
         if milestones["started_at"] is None:
             self.infer_start(events, milestones, provenance)
+        if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
+            milestones["mitigated_at"] = milestones["resolved_at"]
+            provenance["mitigated_at"] = provenance["resolved_at"]
+            self.problem(
+                None,
+                "warning",
+                "milestone.inferred",
+                "no line marks when the impact was mitigated; mitigated_at is taken as "
+                "resolved_at, when it had ended at the latest. Mark the right line [mitigated]",
+            )
         self.check_order(milestones, provenance)
         source_kind = self.detection(events)
         timed = [e["at"] for e in events if e["at"] is not None]
@@ -1030,6 +1089,33 @@ def _section(heading: str, vocabulary: Vocabulary | None) -> str | None:
         if len(_SECTION_CACHE) < 50_000:
             _SECTION_CACHE[heading] = found
         return found
+
+
+def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
+    """Split a sentence with several clock times into one clause per time.
+
+    "Around 9:30 UTC the record propagated again and by 9:40 UTC traffic had
+    returned to normal" gives two clauses, so each time keeps its own words.
+    """
+    out: list[str] = []
+    start, m = 0, first
+    while True:
+        rest = sentence[m.end :]
+        nxt = timeparse.find_time(rest)
+        if nxt is None or nxt.relative is not None:
+            break
+        pos = m.end + nxt.start
+        cut = max(sentence.rfind(", ", m.end, pos), sentence.rfind(" and ", m.end, pos))
+        if cut <= m.end:
+            break
+        out.append(sentence[start:cut])
+        start = cut + 1
+        found = timeparse.find_time(sentence[start:])
+        if found is None:
+            break
+        m = dataclasses.replace(found, start=found.start + start, end=found.end + start)
+    out.append(sentence[start:])
+    return out
 
 
 def _midnight(d: date | None) -> datetime | None:

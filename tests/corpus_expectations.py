@@ -1,0 +1,377 @@
+"""Hand-written oracle for the real postmortems in ``corpora/``.
+
+Every value below was read off the document text by a person, without running
+or reading pmkit's reader, so tests can compare the parser against what the
+text states.  Conventions:
+
+* All timestamps are UTC.  Zones were converted by hand: "PST"/"PDT" labels are
+  read as America/Los_Angeles local time (so a "PST" label in summer is
+  UTC-7), "CET"/"CEST" labels as Europe/Copenhagen local time (so a "CET" label
+  in summer is UTC+2).
+* ``None`` means the text clearly states no time for that milestone.
+* A milestone is left out when the text is ambiguous about it (several
+  candidate lines, an untimed statement, or a self-contradictory document).
+* Milestones: ``started_at`` (impact began), ``detected_at`` (team learnt of
+  it: alert/page, or a user report if that came first), ``acknowledged_at``
+  (someone started working on it), ``mitigated_at`` (impact stopped or
+  worked around), ``resolved_at`` (fully resolved / all clear).
+
+``DETECTION`` records how the incident was first noticed, only where the text
+says so clearly.  ``ZONE_ISSUES`` lists documents whose timeline has times
+without a stated zone, a zone label that contradicts the date or another
+line, or malformed times/dates.
+"""
+
+import pandas as pd
+
+T = pd.Timestamp
+
+#: file (relative to corpora/) -> milestone -> UTC timestamp the text states
+#: (None = the text states none)
+EXPECTED: dict[str, dict[str, pd.Timestamp | None]] = {
+    # ------------------------------------------------------------------ dfds
+    "dfds/PM2021-005-All-services-returning-503-in-Kubernetes.md": {
+        # "All times in UTC"; first line "VPC CNI replaced by the pipeline" 08:21 starts the impact
+        "started_at": T("2021-06-22 08:21", tz="UTC"),
+        "detected_at": T("2021-06-22 08:29", tz="UTC"),  # "Issue detected as a result of alerts"
+        "acknowledged_at": T("2021-06-22 08:30", tz="UTC"),  # "Investigation into issue commenced"
+        # "Target groups reattached to the ALB by the pipeline (resolved)"
+        "mitigated_at": T("2021-06-22 08:46", tz="UTC"),
+        "resolved_at": T("2021-06-22 08:46", tz="UTC"),  # same line, "(resolved)"
+    },
+    "dfds/PM2021-006-All-services-returning-503-in-Kubernetes.md": {
+        # "Infrastructure Modules release 0.2.119." (Stats: detection 1 min -> 10:00)
+        "started_at": T("2021-06-30 09:59", tz="UTC"),
+        "detected_at": T("2021-06-30 10:00", tz="UTC"),  # "Status 503 messages witnessed."
+        # "Target group manually reattached to ALB's (resolved)."
+        "mitigated_at": T("2021-06-30 10:04", tz="UTC"),
+        "resolved_at": T("2021-06-30 10:04", tz="UTC"),  # same line, "(resolved)"
+    },
+    "dfds/PM2021-007-All-services-returning-503-in-Kubernetes.md": {
+        # "Daily pipeline run starts modifying ... (problem started)"
+        "started_at": T("2021-07-02 07:32", tz="UTC"),
+        # "A user reported seing 503 for all services." (before the 07:40 alarm)
+        "detected_at": T("2021-07-02 07:39", tz="UTC"),
+        "acknowledged_at": None,  # no line says anyone started working on it
+        # "Target group reattached to load balancer by the daily pipeline (resolved)"
+        "mitigated_at": T("2021-07-02 07:42", tz="UTC"),
+        "resolved_at": T("2021-07-02 07:42", tz="UTC"),  # same line, "(resolved)"
+    },
+    "dfds/PM2021-008-Kubernetes-ingress-controller-Traefik-v2-configuration-caused-outage.md": {
+        # "AWS Load Balancers were updated to route requests to the new Traefik v2"
+        "started_at": T("2021-08-26 08:22", tz="UTC"),
+        # "Developer reports high count of HTTP Status code 307"
+        "detected_at": T("2021-08-26 09:26", tz="UTC"),
+        # "Investigations started in Cloud Engineering + Developer"
+        "acknowledged_at": T("2021-08-26 09:26", tz="UTC"),
+        "mitigated_at": T("2021-08-26 09:48", tz="UTC"),  # "Rollback performed."
+        "resolved_at": T("2021-08-26 09:49", tz="UTC"),  # "Service operational."
+    },
+    "dfds/PM2021-009-All-services-returning-404-in-Kubernetes.md": {
+        "started_at": T("2021-09-06 08:00", tz="UTC"),  # "All Kubernetes services returning 404"
+        "acknowledged_at": T("2021-09-06 08:05", tz="UTC"),  # "Root cause investigation started"
+        "mitigated_at": T(
+            "2021-09-06 09:08", tz="UTC"
+        ),  # "All ingress traffic working as intended"
+    },
+    "dfds/PM2021-010-A-limited-amount-of-services-deployed-in-Kubernetes-returning-504.md": {
+        # "Culprit Ingress object applied to cluster" (Stats: 335 min to detection)
+        "started_at": T("2021-09-17 08:00", tz="UTC"),
+        "detected_at": T("2021-09-17 13:35", tz="UTC"),  # "First report of issue by user"
+        "acknowledged_at": T("2021-09-17 13:43", tz="UTC"),  # "Started investigation."
+        # "Potential culprit identified. Removed Ingress object, verified ..."
+        "mitigated_at": T("2021-09-17 14:48", tz="UTC"),
+    },
+    "dfds/PM2022-002-Logs-not-shipped-to-CloudWatch.md": {
+        "started_at": T("2022-01-31 12:00", tz="UTC"),  # "New fluentd configuration deployed"
+        "detected_at": T(
+            "2022-01-31 12:41", tz="UTC"
+        ),  # "Received alert: Fluentd available buffer"
+        "acknowledged_at": T("2022-01-31 12:53", tz="UTC"),  # "Investigations started"
+        # "All fluentd DaemonSets were running with correct ARN again"
+        "resolved_at": T("2022-01-31 13:49", tz="UTC"),
+    },
+    "dfds/PM2022-004-Kafka-metrics-missing-from-Prometheus.md": {
+        # "kafka-exporter's /metrics load time gets greater than Prometheus scrape timeout"
+        "started_at": T("2022-02-08 12:20", tz="UTC"),
+        # "**Discovery:** Developer explains that he sees no Kafka metrics"
+        "detected_at": T("2022-02-09 08:03", tz="UTC"),
+        # "**Recovery:** Prometheus scrape timeout raised to 30 seconds"
+        "mitigated_at": T("2022-02-09 08:40", tz="UTC"),
+        "resolved_at": None,  # "TBA: Problem will remain until ..." (no time)
+    },
+    "dfds/PM2020-002-KIAM-service-disruption-on-Hellman.md": {
+        # "All times in CET" (January: UTC+1); "Certificate for KIAM server expires" 15:36
+        "started_at": T("2020-01-21 14:36", tz="UTC"),
+        "detected_at": T("2020-01-21 15:02", tz="UTC"),  # "First alert indicating a problem" 16:02
+        "acknowledged_at": None,  # no line says anyone started working on it
+        # "New certificates generated, service restored" 18:04 CET
+        "mitigated_at": T("2020-01-21 17:04", tz="UTC"),
+        "resolved_at": T("2020-01-21 17:04", tz="UTC"),
+    },
+    "dfds/PM2020-004-CoreDNS-upgrade-issue.md": {
+        # "All times in CET" (February: UTC+1)
+        # "EKS 1.14 upgrade cause CoreDNS pods to crash loop" 11:21
+        "started_at": T("2020-02-03 10:21", tz="UTC"),
+        # "CoreDNS deployment manually downgraded, which solved the issue" 11:52
+        "mitigated_at": T("2020-02-03 10:52", tz="UTC"),
+        # "CoreDNS upgraded and issue permanently fixed" 13:30
+        "resolved_at": T("2020-02-03 12:30", tz="UTC"),
+    },
+    "dfds/PM2020-005-ALB-instance-attachment.md": {
+        # "All times in CET" read as Copenhagen local time: June -> CEST, UTC+2
+        # "Terraform changes applied and the ALB instance attachments removed" 12:20
+        "started_at": T("2020-06-09 10:20", tz="UTC"),
+        # "CloudWatch alert detects high count of 5XX" 12:25
+        "detected_at": T("2020-06-09 10:25", tz="UTC"),
+        # "Issue mitigated with manual attaching instances to ALB's" 12:35
+        "mitigated_at": T("2020-06-09 10:35", tz="UTC"),
+        # "Issue resolved and permanently fixed" 13:13
+        "resolved_at": T("2020-06-09 11:13", tz="UTC"),
+    },
+    "dfds/PM2021-001-Logs-from-Kubernetes-not-shipped-to-CWL.md": {
+        # "All times in CET" (January: UTC+1); "A new CSI driver was deployed" 11:25
+        "started_at": T("2021-01-05 10:25", tz="UTC"),
+        # "Developer notified us of potential issue with logging" 11:00 next day
+        "detected_at": T("2021-01-06 10:00", tz="UTC"),
+        "mitigated_at": T("2021-01-06 10:20", tz="UTC"),  # "Manual fix applied" 11:20
+        # "Long-term fix applied via IaC and pipeline" 15:26
+        "resolved_at": T("2021-01-06 14:26", tz="UTC"),
+    },
+    "dfds/PM2021-003-Flux-version-bump-causing-component-downtime.md": {
+        # "All times in CET" (February: UTC+1); "Scheduled cluster deployment pipeline failed" 08:35
+        "started_at": T("2021-02-19 07:35", tz="UTC"),
+        "detected_at": T("2021-02-19 07:55", tz="UTC"),  # "Issue detected and verified." 08:55
+        # "Everything is back to normal and verified working." 09:23
+        "mitigated_at": T("2021-02-19 08:23", tz="UTC"),
+        "resolved_at": T("2021-02-19 08:23", tz="UTC"),
+    },
+    "dfds/PM2025-002-Traefik-rule-preventing-some-inbound-traffic.md": {
+        # "Pipeline run completed. Traefik change successfully applied"
+        "started_at": T("2025-03-17 17:53", tz="UTC"),
+        # "Cloud Engineering member informed of ingress problem"
+        "detected_at": T("2025-03-17 23:42", tz="UTC"),
+        # "Customer confirmed issue resolved" (past midnight, full date in table)
+        "resolved_at": T("2025-03-18 00:42", tz="UTC"),
+    },
+    # ------------------------------------------------------------------ rust
+    "rust/rust-docsrs-2019-10-21.md": {
+        # "2019-10-20 00:55: crate builds started failing due to the low disk space"
+        "started_at": T("2019-10-20 00:55", tz="UTC"),
+        # "01:38: alerts fired for the docs.rs website being down"
+        "detected_at": T("2019-10-21 01:38", tz="UTC"),
+        # "01:39: [QuietMisdreavus] joins into the operations channel"
+        "acknowledged_at": T("2019-10-21 01:39", tz="UTC"),
+        # "02:06: CDN propagated the changes, docs.rs back online"
+        "mitigated_at": T("2019-10-21 02:06", tz="UTC"),
+        # "19:27: builds of the crates failed during the outage finished"
+        "resolved_at": T("2019-10-21 19:27", tz="UTC"),
+    },
+    "rust/rust-cratesio-2020-02-20.md": {
+        # "21:17 UTC: the authors of `kaze`, ... published them"
+        "started_at": T("2020-02-20 21:17", tz="UTC"),
+        # "21:28 UTC: the author ... reports the issue to help@crates.io"
+        "detected_at": T("2020-02-20 21:28", tz="UTC"),
+        # "21:33 UTC: ... Sean starts investigating"
+        "acknowledged_at": T("2020-02-20 21:33", tz="UTC"),
+    },
+    "rust/rust-cratesio-2023-07-20.md": {
+        # "12:17 UTC – The staging deployment was promoted to the production"
+        "started_at": T("2023-07-20 12:17", tz="UTC"),
+        # "12:28 UTC – ... the deploying developer acknowledged the incident."
+        "acknowledged_at": T("2023-07-20 12:28", tz="UTC"),
+        # "12:30 UTC – The deployment was rolled back, temporarily fixing"
+        "mitigated_at": T("2023-07-20 12:30", tz="UTC"),
+    },
+    "rust/rust-cratesio-2018-10-15.md": {
+        # Date from "On Monday, Oct 15"
+        # "20:17 UTC: All requests updating the index begin to take 10+ seconds"
+        "started_at": T("2018-10-15 20:17", tz="UTC"),
+        # "21:00 UTC: The user's IP address is blocked from accessing the site"
+        "mitigated_at": T("2018-10-15 21:00", tz="UTC"),
+        # "00:40 UTC: The packages are removed from the index." (rolls to Oct 16)
+        "resolved_at": T("2018-10-16 00:40", tz="UTC"),
+    },
+    "rust/rust-rustup-2021-04-27.md": {
+        # "On 2021-04-27 at 15:09 UTC we released a new version of Rustup"
+        "started_at": T("2021-04-27 15:09", tz="UTC"),
+        "detected_at": T("2021-04-27 15:23", tz="UTC"),  # "15:23 UTC we received a report"
+        # "reverted ... to version 1.23.1 - an action completed by 15:56 UTC"
+        "mitigated_at": T("2021-04-27 15:56", tz="UTC"),
+        "resolved_at": None,  # 1.24.1 only "staged", no time given
+    },
+    "rust/rust-dns-2023-01-25.md": {
+        # "2023-01-25 at 09:15 UTC, we deployed changes" (DNS failed during it)
+        "started_at": T("2023-01-25 09:15", tz="UTC"),
+        "detected_at": None,  # the text never says how/when they noticed
+        "acknowledged_at": None,
+        "resolved_at": T(
+            "2023-01-25 09:40", tz="UTC"
+        ),  # "by 9:40 UTC traffic had returned to normal"
+    },
+    # ------------------------------------------------------------------ chia
+    "chia/2021-05-10-WikiAttack.md": {
+        # "09:15:04 UTC an edit was made to the install documents"
+        "started_at": T("2021-05-10 09:15:04", tz="UTC"),
+        # "09:30:00 UTC Reports of the change began to reach Chia tech support"
+        "detected_at": T("2021-05-10 09:30:00", tz="UTC"),
+        # "10:00:00 UTC Chia operations personnel investigated the malicious edits"
+        "acknowledged_at": T("2021-05-10 10:00:00", tz="UTC"),
+        "mitigated_at": T(
+            "2021-05-10 10:03:52", tz="UTC"
+        ),  # "10:03:52 UTC Mariano reverted the malicious change."
+    },
+    "chia/2021-05-26-website-outage.md": {
+        # date from title "Website Outage 5-26-21"
+        # "04:52 PM UTC Site is hard down, ... respond to alarms"
+        "detected_at": T("2021-05-26 16:52", tz="UTC"),
+        "acknowledged_at": T("2021-05-26 16:52", tz="UTC"),  # same line, "being trouble shooting"
+        # "05:45 PM UTC Github engineers have fully recover ... site begins to recover"
+        "mitigated_at": T("2021-05-26 17:45", tz="UTC"),
+        "resolved_at": T("2021-05-26 18:00", tz="UTC"),  # "06:00 PM UTC Site is fully recovered"
+    },
+    "chia/2021-05-09-negative-coin-values.md": {
+        # started_at left out: "12:48 (6:48 PDT)" contradicts itself (6:48 PDT = 13:48 UTC)
+        # "13:11: I (Mariano Sorgente) looked at my local node ... Not synced"
+        "detected_at": T("2021-05-09 13:11", tz="UTC"),
+        # "13:12: ... Almog and Arvid joined to help debug."
+        "acknowledged_at": T("2021-05-09 13:12", tz="UTC"),
+    },
+    "chia/2021-10-31-DustStorm.md": {
+        # "all times PST" read as Los Angeles local (Oct 30 2021 is PDT, UTC-7)
+        # "12:45 PM PST Saturday Oct 30th: First wave of storm transactions begins"
+        "started_at": T("2021-10-30 19:45", tz="UTC"),
+        # "13:55 PM PST ... alarms ... fire. Devops engineers began investigating."
+        "detected_at": T("2021-10-30 20:55", tz="UTC"),
+        "acknowledged_at": T("2021-10-30 20:55", tz="UTC"),  # same line
+    },
+    "chia/2022-06-28-ProxyAbuseReport.md": {
+        # "all times PST" read as Los Angeles local (June 2022 is PDT, UTC-7)
+        # "20:28 | Many requests are made ... security scan" is left out as started_at:
+        # the stale proxy route existed since Jun 27, so the start is ambiguous.
+        # "Jun 28 | 20:36 | AWS sends an automated email to Chia" -> rolls to Jun 29 UTC
+        "detected_at": T("2022-06-29 03:36", tz="UTC"),
+        # "Jun 28 | 21:20 | IPS initiates a War-room"
+        "acknowledged_at": T("2022-06-29 04:20", tz="UTC"),
+        # "Jun 29 | 12:35 | All Data Layer testing nodes confirmed back online"
+        "resolved_at": T("2022-06-29 19:35", tz="UTC"),
+    },
+    "chia/04-25-User_Account_Compromise.md": {
+        # "Timeline (PST) 4/21/23-4/25/23" read as Los Angeles local (April: PDT, UTC-7)
+        # "11:14 AM: User had forwarded the email ... to IPS."
+        "detected_at": T("2023-04-21 18:14", tz="UTC"),
+        "mitigated_at": T("2023-04-21 18:31", tz="UTC"),  # "11:31 AM: IPS locked the Okta account"
+        # "4/25/23 9:41 AM: SentinelOne installed and full disk scan was completed."
+        "resolved_at": T("2023-04-25 16:41", tz="UTC"),
+    },
+    "chia/2024-06-25-blockchain_mainnet-stall.md": {
+        # "all times PST", date line "01-10-2024" (January: PST, UTC-8) -> rolls to Jan 11 UTC
+        "started_at": T("2024-01-11 03:32", tz="UTC"),  # "7:32 PM - The chain stalled"
+        # "7:38 PM - Monitoring of the Chia blockchain detected the chain stall"
+        "detected_at": T("2024-01-11 03:38", tz="UTC"),
+        "mitigated_at": T(
+            "2024-01-11 03:42", tz="UTC"
+        ),  # "7:42 PM - New blocks being created again"
+    },
+    # --------------------------------------------------------------- posthog
+    "posthog/2025-09-29-flags-is-down.md": {
+        # "**16:58 UTC** - Writer database begins experiencing connection saturation"
+        "started_at": T("2025-09-29 16:58", tz="UTC"),
+        # "**17:25 UTC** - Incident declared, rollback attempted"
+        "acknowledged_at": T("2025-09-29 17:25", tz="UTC"),
+        "mitigated_at": T("2025-09-29 18:46", tz="UTC"),  # "**18:46 UTC** - Service fully restored"
+        "resolved_at": T("2025-09-29 18:46", tz="UTC"),  # same line; "outage ... to 18:46 UTC"
+    },
+    "posthog/2025-10-03-surveys-sdk-bug.md": {
+        # "All times in UTC."; "**10:45** - SDK version 1.270.0 deployed"
+        "started_at": T("2025-10-03 10:45", tz="UTC"),
+        # "**14:59** - Support engineer notices two similar customer reports"
+        "detected_at": T("2025-10-03 14:59", tz="UTC"),
+        # "**15:25** - Issue confirmed by surveys team. Begin reverting"
+        "acknowledged_at": T("2025-10-03 15:25", tz="UTC"),
+        "mitigated_at": T(
+            "2025-10-03 16:11", tz="UTC"
+        ),  # "**16:11** - Reverts deployed, issue mitigated."
+        "resolved_at": T("2025-10-03 22:28", tz="UTC"),  # "**22:28** - Incident closed"
+    },
+    "posthog/2025-11-15-persons-db-migration.md": {
+        # "From November 11, 4:02 PM UTC to November 14, 3:02 PM UTC"
+        "started_at": T("2025-11-11 16:02", tz="UTC"),
+        # "By November 14, 2025, 15:02 UTC, ingestion was healthy again"
+        "mitigated_at": T("2025-11-14 15:02", tz="UTC"),
+        # "By November 15, 6:20 AM UTC ... fully recovered."
+        "resolved_at": T("2025-11-15 06:20", tz="UTC"),
+    },
+    "posthog/2025-11-26-shai-hulud-attack.md": {
+        # "At 4:11 AM UTC on November 24th, ... packages were compromised"
+        "started_at": T("2025-11-24 04:11", tz="UTC"),
+        # "By 9:30 AM UTC, we had identified ..., deleted them, and revoked"
+        "mitigated_at": T("2025-11-24 09:30", tz="UTC"),
+    },
+    "posthog/2026-01-17-replay-sdk-fetch-wrapper-incident.md": {
+        # "Time (UTC)", "Date: January 14-19, 2026"; "Jan 14, 10:18 AM | A customer reached out"
+        "detected_at": T("2026-01-14 10:18", tz="UTC"),
+    },
+}
+
+#: how the incident was first noticed (only where the text says so clearly)
+DETECTION: dict[str, str] = {
+    # "as a result of alerts"
+    "dfds/PM2021-005-All-services-returning-503-in-Kubernetes.md": "monitoring",
+    # user report before alarm
+    "dfds/PM2021-007-All-services-returning-503-in-Kubernetes.md": "customer",
+    # "First report of issue by user"
+    "dfds/PM2021-010-A-limited-amount-of-services-deployed-in-Kubernetes-returning-504.md": "customer",  # noqa: E501
+    "dfds/PM2022-002-Logs-not-shipped-to-CloudWatch.md": "monitoring",  # "Received alert"
+    "dfds/PM2020-002-KIAM-service-disruption-on-Hellman.md": "monitoring",  # "First alert"
+    "dfds/PM2020-004-CoreDNS-upgrade-issue.md": "monitoring",  # "When alerted, the SRE team"
+    "dfds/PM2020-005-ALB-instance-attachment.md": "monitoring",  # "CloudWatch alert detects"
+    "rust/rust-docsrs-2019-10-21.md": "monitoring",  # "alerts fired ... got paged"
+    "rust/rust-cratesio-2020-02-20.md": "customer",  # "report from a user"; "Nobody was paged"
+    "chia/2021-05-10-WikiAttack.md": "customer",  # "Reports ... reach Chia tech support"
+    "chia/2021-05-26-website-outage.md": "monitoring",  # "respond to alarms"
+    "chia/2021-05-09-negative-coin-values.md": "employee",  # "I ... looked at my local node"
+    "chia/2021-10-31-DustStorm.md": "monitoring",  # "Chia operations alarms ... fire"
+    "chia/2022-06-28-ProxyAbuseReport.md": "third_party",  # "AWS sends an automated email"
+    # "Monitoring ... detected the chain stall"
+    "chia/2024-06-25-blockchain_mainnet-stall.md": "monitoring",
+    # "detected through customer support tickets"
+    "posthog/2025-10-03-surveys-sdk-bug.md": "customer",
+    "posthog/2026-01-17-replay-sdk-fetch-wrapper-incident.md": "customer",  # "A customer reported"
+}
+
+#: timelines with times but no stated zone, contradictory zone labels, or malformed times
+ZONE_ISSUES: dict[str, str] = {
+    "chia/2021-10-31-DustStorm.md": (
+        '"13:55 PM", "14:00 PM" ... (24-hour values with PM), "23:00 AM MST" (AM and a '
+        'different zone), and "PST" labels on dates that fall in PDT'
+    ),
+    "chia/2021-05-09-negative-coin-values.md": (
+        '"Timeline (UTC)" line "12:48 (6:48 PDT)" is inconsistent (6:48 PDT = 13:48 UTC); '
+        'summary says "6:48AM PDT"; range "14:20-2:00" is malformed'
+    ),
+    "chia/2022-06-28-ProxyAbuseReport.md": '"Time (PST)" for June dates (actually PDT)',
+    "chia/04-25-User_Account_Compromise.md": (
+        '"Timeline (PST)" for April dates (actually PDT); day marker "-4/25/23_" is malformed'
+    ),
+    "chia/2024-06-25-blockchain_mainnet-stall.md": (
+        'heading range "01/16/2024 - 02/28/2024" does not contain the event date "01-10-2024"'
+    ),
+    "dfds/PM2020-005-ALB-instance-attachment.md": (
+        '"All times in CET" for a June date (CEST in effect)'
+    ),
+    "dfds/PM2020-003-Postmortem-for-ADSync-migration.md": (
+        'five-digit year "20202-01-16" in every row'
+    ),
+    "dfds/PM2022-004-Kafka-metrics-missing-from-Prometheus.md": (
+        'placeholder row "2022-02-?? ??:??"'
+    ),
+    "dfds/PM2022-006-ALB-502-errors.md": 'placeholder times "HH:mm" and date "2021/22-??-??"',
+    "dfds/PM2024-001-Two-Kubernetes-nodes-went-into-NotReady-state.md": (
+        'template row "2024-03-13 HH:mm | Short event description." and times "14:??"'
+    ),
+    "dfds/PM2019-009-Kubernetes-network-infrastructure-IP-starvation.md": 'row "2019-12-03 --:--"',
+    "posthog/2025-11-26-shai-hulud-attack.md": (
+        '"At 5:40PM on November 18th" has no zone (screenshots said to be UTC+2)'
+    ),
+}
