@@ -737,7 +737,13 @@ def to_utc(m: TimeMatch, *, on: date, tz: tzinfo) -> datetime:
     extra = timedelta(0)
     if hour == 24:
         hour, extra = 0, timedelta(days=1)
-    local = datetime(day_of.year, day_of.month, day_of.day, hour, minute, second, tzinfo=zone)
+    # In the hour that happens twice when clocks go back, a written standard-time
+    # abbreviation (1:31 AM PST) names the second pass of the hour.
+    entry = _ABBR_ZONES.get(m.zone.upper()) if m.zone is not None else None
+    fold = 1 if entry is not None and entry[1] is False else 0
+    local = datetime(
+        day_of.year, day_of.month, day_of.day, hour, minute, second, tzinfo=zone, fold=fold
+    )
     if extra:
         # 24:00 is the next day's midnight in local time, not 24 elapsed hours.
         nxt = day_of + extra

@@ -597,3 +597,12 @@ def test_finders_never_raise(text: str) -> None:
     b = find_bad_time(text)
     assert b is None or b in text
     assert isinstance(is_placeholder(text), bool)
+
+
+def test_standard_time_abbreviation_in_the_repeated_hour_is_the_second_pass() -> None:
+    on = date(2025, 11, 2)  # US clocks go back at 02:00 PDT
+    tz, _ = resolve_zone("PT", on)
+    pst = to_utc(find_time("1:31 AM PST"), on=on, tz=tz)  # type: ignore[arg-type]
+    pdt = to_utc(find_time("1:31 AM PDT"), on=on, tz=tz)  # type: ignore[arg-type]
+    assert pst.isoformat() == "2025-11-02T09:31:00+00:00"
+    assert pdt.isoformat() == "2025-11-02T08:31:00+00:00"
