@@ -20,6 +20,7 @@ True
 from pmkit.metrics._compare import Comparison, compare
 from pmkit.metrics._detection import detection_share
 from pmkit.metrics._durations import CLOSED_STATUSES, DURATIONS, Duration, latencies
+from pmkit.metrics._mix import MixShift, mix_shift
 from pmkit.metrics._summary import summarize
 from pmkit.metrics._survival import survival
 
@@ -28,9 +29,11 @@ __all__ = [
     "DURATIONS",
     "Comparison",
     "Duration",
+    "MixShift",
     "compare",
     "detection_share",
     "latencies",
+    "mix_shift",
     "summarize",
     "survival",
 ]
