@@ -5,7 +5,8 @@ rows for it to a :class:`~pmkit.io.rows.Parsed` (:attr:`Reader.read`). Register
 one with :func:`register`; ``pmkit.load(..., format=name)`` forces one.
 
 Formats: ``"markdown"`` (:mod:`pmkit.io.markdown`), ``"miro"`` (Miro REST API v2
-board items, :mod:`pmkit.io.miro`).
+board items, :mod:`pmkit.io.miro`), ``"pagerduty"``, ``"incidentio"`` and
+``"statuspage"`` (incident platform exports, :mod:`pmkit.io.platforms`).
 """
 
 from __future__ import annotations
@@ -92,3 +93,4 @@ register(
 # Readers that register themselves on import, in the order their sniff is tried
 # (the generic table reader last: it claims any JSON the others do not).
 from pmkit.io import miro as _miro  # noqa: E402, F401
+from pmkit.io import platforms as _platforms  # noqa: E402, F401
