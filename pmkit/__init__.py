@@ -12,6 +12,7 @@ that keep coming back.
 """
 
 from pmkit import testing
+from pmkit.actions import ActionHealth, TrackerMerge, action_health, overdue, unowned
 from pmkit.collection import Postmortems, read_parquet
 from pmkit.errors import ParseError, PmkitError, SchemaError, UsageError
 from pmkit.loading import load
@@ -19,34 +20,48 @@ from pmkit.metrics import (
     DURATIONS,
     Comparison,
     Duration,
+    MixShift,
     compare,
+    detection_share,
     latencies,
+    mix_shift,
     summarize,
     survival,
 )
+from pmkit.quality import check, completeness
 from pmkit.themes import RiskThemes, cluster_statements, recurrences, risk_themes
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DURATIONS",
+    "ActionHealth",
     "Comparison",
     "Duration",
+    "MixShift",
     "ParseError",
     "PmkitError",
     "Postmortems",
     "RiskThemes",
     "SchemaError",
+    "TrackerMerge",
     "UsageError",
     "__version__",
+    "action_health",
+    "check",
     "cluster_statements",
     "compare",
+    "completeness",
+    "detection_share",
     "latencies",
     "load",
+    "mix_shift",
+    "overdue",
     "read_parquet",
     "recurrences",
     "risk_themes",
     "summarize",
     "survival",
     "testing",
+    "unowned",
 ]

@@ -6,14 +6,17 @@ import html
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pmkit import schema
 from pmkit.io import parquet
 
-__all__ = ["Postmortems"]
+if TYPE_CHECKING:
+    from pmkit.actions import TrackerMerge
+
+__all__ = ["Postmortems", "read_parquet"]
 
 TABLE_NAMES: tuple[str, ...] = tuple(schema.TABLES)
 
@@ -125,6 +128,20 @@ class Postmortems:
         }
         inputs = [i for p in items for i in p.inputs]
         return cls(**tables, inputs=inputs)
+
+    def with_tracker(
+        self, tracker: pd.DataFrame, *, link_on: Sequence[str] = ("key", "label")
+    ) -> TrackerMerge:
+        """Update actions' owner, due date, status and closed time from a tracker export.
+
+        See :func:`pmkit.actions.with_tracker`; ``tracker`` is e.g. the frame
+        :func:`pmkit.io.jira.read_jira` returns. The result holds the updated
+        collection (``.postmortems``) and the rows that matched nothing on
+        either side.
+        """
+        from pmkit.actions import with_tracker
+
+        return with_tracker(self, tracker, link_on=link_on)
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write the five tables as a Parquet snapshot, atomically.

@@ -1,0 +1,94 @@
+"""Benchmark: ``pmkit.load`` against the floor of merely reading the files' bytes.
+
+Generates synthetic canvas postmortems (``pmkit.synth``) into a temporary
+folder, then measures, in the same run:
+
+- the floor: reading every file's bytes in one Python process;
+- ``pmkit.load`` on the folder (documents per second, and x the floor);
+- writing the Parquet snapshot and reloading it.
+
+Targets (issue 2): 100k documents in under 6 s on 2 cores (within 5x of the
+read floor); reloading the 100k snapshot in under 1 s.
+
+Usage::
+
+    .venv/bin/python bench/bench_load.py            # 10k and 100k
+    .venv/bin/python bench/bench_load.py 2000       # any sizes
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pmkit
+from pmkit import synth
+
+TARGET_SECONDS_100K = 6.0
+TARGET_RELOAD_100K = 1.0
+
+
+def _floor(files: list[Path]) -> float:
+    t = time.perf_counter()
+    total = 0
+    for f in files:
+        total += len(f.read_bytes())
+    return time.perf_counter() - t
+
+
+def run(n: int, root: Path) -> dict[str, float]:
+    folder = root / f"docs{n}"
+    t = time.perf_counter()
+    synth.write(n, folder, seed=1)
+    gen = time.perf_counter() - t
+    files = sorted(folder.rglob("*.md"))
+    _floor(files)  # warm the page cache so both runs below read from memory
+    floor = _floor(files)
+    t = time.perf_counter()
+    pm = pmkit.load(folder)
+    load_s = time.perf_counter() - t
+    assert len(pm) == n, (len(pm), n)
+    snap = root / f"snap{n}"
+    t = time.perf_counter()
+    pm.to_parquet(snap)
+    write_s = time.perf_counter() - t
+    t = time.perf_counter()
+    back = pmkit.read_parquet(snap)
+    reload_s = time.perf_counter() - t
+    assert len(back) == n
+    c = pm.counts()
+    print(
+        f"n={n:>7,}  generate {gen:6.1f} s | "
+        f"read floor {floor:6.2f} s ({n / floor:9,.0f} docs/s) | "
+        f"pmkit.load {load_s:6.2f} s ({n / load_s:7,.0f} docs/s, {load_s / floor:4.1f}x floor) | "
+        f"parquet write {write_s:5.2f} s, reload {reload_s:5.2f} s | "
+        f"{c['events']:,} events, {c['problems']:,} problems"
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"floor": floor, "load": load_s, "reload": reload_s}
+
+
+def main(argv: list[str]) -> int:
+    sizes = [int(a) for a in argv] or [10_000, 100_000]
+    print(f"pmkit {pmkit.__version__}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {n: run(n, Path(tmp)) for n in sizes}
+    if 100_000 in results:
+        r = results[100_000]
+        ok_load = r["load"] < TARGET_SECONDS_100K
+        ok_reload = r["reload"] < TARGET_RELOAD_100K
+        print(
+            f"target: 100k load < {TARGET_SECONDS_100K} s: {'met' if ok_load else 'MISSED'} "
+            f"({r['load']:.2f} s, {r['load'] / r['floor']:.1f}x floor); "
+            f"reload < {TARGET_RELOAD_100K} s: {'met' if ok_reload else 'MISSED'} "
+            f"({r['reload']:.2f} s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
