@@ -38,6 +38,7 @@ __all__ = [
     "PALETTE",
     "PHASES",
     "detection_share",
+    "duration_text",
     "follow_through",
     "latency_distribution",
     "median_trend",
@@ -178,7 +179,12 @@ def _minutes(s: pd.Series) -> np.ndarray:
     return np.asarray(pd.to_timedelta(s).dt.total_seconds().to_numpy(dtype=float) / 60.0)
 
 
-def _duration_text(minutes: float) -> str:
+def duration_text(minutes: float) -> str:
+    """A duration in minutes as words: "45 s", "12 min", "3.5 h", "2.0 days".
+
+    >>> duration_text(12.0), duration_text(210.0)
+    ('12 min', '3.5 h')
+    """
     if np.isnan(minutes):
         return "unknown"
     s = minutes * 60
@@ -720,7 +726,7 @@ def phase_timeline(
                 name=phase,
                 marker={"color": PALETTE["phase"][phase]},
                 customdata=[
-                    [_duration_text(m), f"{w:%Y-%m-%d %H:%M}"]
+                    [duration_text(m), f"{w:%Y-%m-%d %H:%M}"]
                     for m, w in zip(length[ok], when[ok], strict=True)
                 ],
                 hovertemplate=(

@@ -86,7 +86,15 @@ def _show(out: Any, fig: go.Figure) -> None:
 
 
 def _table(df: pd.DataFrame, name: str, max_rows: int = 30) -> str:
-    return df.head(max_rows).to_html(
+    """HTML table for people: durations as "12 min", missing values blank."""
+    df = df.head(max_rows).copy()
+    for col in df.columns:
+        if pd.api.types.is_timedelta64_dtype(df[col]):
+            minutes = df[col].dt.total_seconds() / 60
+            df[col] = [plots.duration_text(m) if pd.notna(m) else "" for m in minutes]
+        elif not pd.api.types.is_numeric_dtype(df[col]):
+            df[col] = df[col].astype(object).where(df[col].notna(), "")
+    return df.to_html(
         index=False, escape=True, na_rep="", classes=f"pmkit-table pmkit-{name}", border=0
     )
 
