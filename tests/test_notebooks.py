@@ -46,6 +46,11 @@ INTERACTIONS: dict[str, list[str]] = {
         "import pathlib\nassert pathlib.Path(REPORT).stat().st_size > 1_000_000\n"
         "print('review ok', REPORT)",
     ],
+    "04_follow_through.ipynb": [
+        "from pmkit.progress import progress\n"
+        "for _ in progress(range(3), desc='checking'):\n    pass",
+        "print('progress ok')",
+    ],
 }
 
 
@@ -124,6 +129,9 @@ def test_notebook_runs_top_to_bottom(
     if name in INTERACTIONS:
         last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
         assert " ok" in last
+    if name == "04_follow_through.ipynb":  # the progress bar draws HTML in a kernel
+        bar = nb.cells[-2].outputs[0]["data"]["text/html"]
+        assert "pmkit-progress" in bar and "3/3" in bar
     shown = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") != "stream"]
     assert shown, "the notebook displayed nothing"
 

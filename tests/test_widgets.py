@@ -151,3 +151,40 @@ def test_team_colours_stay_when_filtering(pm: pmkit.Postmortems) -> None:
     view.controls["team"].value = "search"
     assert view.figures["trend"].data[-1].line.color == full["search"]
     assert np.isfinite(view.figures["survival"].data[-1].y).all()
+
+
+def test_progress_terminal_and_log_output() -> None:
+    import io
+
+    from pmkit.progress import progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    assert list(progress(range(4), desc="reading", unit="files", file=tty, mininterval=0)) == [
+        0,
+        1,
+        2,
+        3,
+    ]
+    lines = tty.getvalue().split("\r")
+    assert "reading: 100% |" in lines[-1] and "4/4 files" in lines[-1]
+    assert lines[-1].endswith("\n")
+
+    log = io.StringIO()  # not a terminal: one line at the end
+    with progress(total=3, file=log) as bar:
+        bar.update(2)
+        assert log.getvalue() == ""
+        bar.update()
+    assert log.getvalue().count("\n") == 1 and "3/3" in log.getvalue()
+
+    cb = io.StringIO()
+    bar = progress(file=cb, desc="load")
+    bar(5, 10)  # the pmkit.load progress= callback
+    assert bar.n == 5 and bar.total == 10 and not bar.closed
+    bar(10, 10)
+    assert bar.closed and "10/10" in cb.getvalue()
+    with pytest.raises(TypeError, match="no iterable; call update"):
+        iter(progress(total=1)).__next__()
