@@ -41,6 +41,10 @@ _BULLET = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)")
 _CHECKBOX = re.compile(r"\[([ xX✓✔-])\][ \t]*")
 _TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
+# What is left of a tag after stripping ("<<b>script>", a tag over 500 characters,
+# one cut by a link or emphasis): "<" before a letter is split from it, so no
+# text column ever holds a tag opener such as "<script".
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
 _EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s)|(?<!\w)_(?!\s)|`)")
@@ -106,7 +110,15 @@ def _clean_inline(text: str) -> str:
         text = _LINK.sub(r"\1", text)
     if "*" in text or "_" in text or "`" in text:
         text = _EMPH.sub("", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return _TAG_OPEN.sub("< ", text) if "<" in text else text
+
+
+def _no_tags(text: str) -> str:
+    """Front matter text without HTML tags or tag openers (see :func:`_clean_inline`)."""
+    if "<" not in text:
+        return text
+    return _TAG_OPEN.sub("< ", _TAG.sub("", text)).strip()
 
 
 class _Doc:
@@ -147,6 +159,8 @@ class _Doc:
         if key in self.seen_problems:
             return
         self.seen_problems.add(key)
+        if "<" in message:  # messages quote the input
+            message = _TAG_OPEN.sub("< ", message)
         self.pending_problems.append((line, level, code, message))
 
     # -- front matter -----------------------------------------------------
@@ -212,7 +226,7 @@ class _Doc:
             v = self.meta.get(k)
             if v is None or isinstance(v, dict | list):
                 continue
-            s = str(v).strip()
+            s = _no_tags(str(v).strip())
             if s:
                 return s
         return None
@@ -254,7 +268,16 @@ class _Doc:
                     )
                     return None
                 value = value.replace(tzinfo=tz)
-            return value.astimezone(UTC)
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:
+                self.problem(
+                    1,
+                    "error",
+                    "time.invalid",
+                    f"front matter {key} {value.isoformat()} is out of range in UTC",
+                )
+                return None
         if isinstance(value, date):
             return None
         if not isinstance(value, str):
@@ -272,7 +295,13 @@ class _Doc:
         return self.absolute(m, 1, self.doc_date)
 
     def absolute(self, m: timeparse.TimeMatch, line: int, on: date | None) -> datetime | None:
-        day = date(m.year, m.month, m.day) if m.year and m.month and m.day else on
+        try:
+            day = date(m.year, m.month, m.day) if m.year and m.month and m.day else on
+        except ValueError as err:
+            self.problem(
+                line, "error", "time.invalid", f"invalid date in {m.raw!r}: {err}; check it"
+            )
+            return None
         if day is None:
             self.problem(
                 line,
@@ -299,7 +328,7 @@ class _Doc:
             return None
         try:
             return timeparse.to_utc(m, on=day, tz=tz)
-        except ValueError as err:
+        except (ValueError, OverflowError) as err:
             self.problem(line, "error", "time.invalid", f"{err}")
             return None
 
@@ -779,10 +808,10 @@ class _Doc:
             self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
             return prev_at
         if at is not None and prev_at is not None and not explicit and at < prev_at:
-            if prev_at - at > timedelta(hours=12):
+            if prev_at - at > timedelta(hours=12) and at.year < 9999:
                 # past midnight: the inherited date moves on by a day
                 at += timedelta(days=1)
-                if self.current_date is not None:
+                if self.current_date is not None and self.current_date.year < 9999:
                     self.current_date += timedelta(days=1)
             else:
                 self.problem(
@@ -998,7 +1027,15 @@ class _Doc:
             )
             return
         for e in rel:
-            e["at"] = anchor + e["relative"]
+            try:
+                e["at"] = anchor + e["relative"]
+            except OverflowError:
+                self.problem(
+                    e["line"],
+                    "error",
+                    "time.invalid",
+                    f"{e['raw_time']!r} after the start is past the year 9999",
+                )
 
     def check_order(
         self, milestones: dict[str, datetime | None], provenance: dict[str, str | None]
