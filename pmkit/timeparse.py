@@ -700,7 +700,8 @@ def to_utc(m: TimeMatch, *, on: date, tz: tzinfo) -> datetime:
     ------
     ValueError
         For a relative match, an impossible clock time (``25:00``, ``10:61``),
-        an impossible date (31 February) or an unknown zone.
+        an impossible date (31 February), an unknown zone or a time outside
+        the years 1-9999 once in UTC (``0001-01-01 00:00 +05:00``).
 
     Examples
     --------
@@ -744,8 +745,14 @@ def to_utc(m: TimeMatch, *, on: date, tz: tzinfo) -> datetime:
     local = datetime(
         day_of.year, day_of.month, day_of.day, hour, minute, second, tzinfo=zone, fold=fold
     )
-    if extra:
-        # 24:00 is the next day's midnight in local time, not 24 elapsed hours.
-        nxt = day_of + extra
-        local = local.replace(year=nxt.year, month=nxt.month, day=nxt.day)
-    return local.astimezone(UTC)
+    try:
+        if extra:
+            # 24:00 is the next day's midnight in local time, not 24 elapsed hours.
+            nxt = day_of + extra
+            local = local.replace(year=nxt.year, month=nxt.month, day=nxt.day)
+        return local.astimezone(UTC)
+    except OverflowError as err:
+        raise ValueError(
+            f"{m.raw!r} on {day_of.isoformat()} is outside the years 1-9999 in UTC; "
+            "check the year of the timeline line"
+        ) from err
