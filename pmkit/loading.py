@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -92,7 +93,11 @@ def _walk(root: Path) -> list[Path]:
     out: list[Path] = []
     visited: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        st = os.stat(dirpath)
+        try:
+            st = os.stat(dirpath)
+        except OSError:  # vanished or unreadable since os.walk listed it
+            dirnames[:] = []
+            continue
         key = (st.st_dev, st.st_ino)
         if key in visited:  # a symlink loop: stop descending
             dirnames[:] = []
@@ -110,6 +115,11 @@ def _decode(data: bytes) -> tuple[str | None, tuple[str, str, str] | None]:
     """Text of a file, plus a problem (level, code, message) when it needed help."""
     if not data.strip():
         return None, ("error", "file.empty", "file is empty; nothing to read")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return data.decode("utf-32"), None
+        except UnicodeDecodeError:
+            pass
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), None
@@ -149,7 +159,18 @@ def _pick(path: Path, data: bytes, fmt: str | None) -> Reader | None:
 def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_bytes: int) -> None:
     source = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO or device named *.md would block or never end
+            out.problem(
+                source,
+                None,
+                "error",
+                "file.unreadable",
+                "not a regular file (a pipe, socket or device); remove it from the folder",
+            )
+            return
+        size = st.st_size
         if size > max_bytes:
             out.problem(
                 source,
@@ -166,7 +187,11 @@ def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_by
             source, None, "error", "file.unreadable", f"cannot read file: {err.strerror or err}"
         )
         return
-    reader = _pick(path, data, fmt)
+    try:
+        reader = _pick(path, data, fmt)
+    except Exception as err:  # a reader's sniff must not end the load either
+        out.problem(source, None, "error", "reader.failed", _failure("recognising the format", err))
+        return
     if reader is None:
         out.problem(
             source,
@@ -177,15 +202,35 @@ def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_by
             f"(one of {', '.join(r.name for r in READERS)})",
         )
         return
-    if reader.binary:
-        reader.read(path, "", out, options)
-        return
-    text, issue = _decode(data)
-    if issue is not None:
-        out.problem(source, None, *issue)
-    if text is None:
-        return
-    reader.read(path, text, out, options)
+    text = ""
+    if not reader.binary:
+        decoded, issue = _decode(data)
+        if issue is not None:
+            out.problem(source, None, *issue)
+        if decoded is None:
+            return
+        text = decoded
+    del data
+    marks = {name: len(next(iter(cols.values()))) for name, cols in out.tables.items()}
+    try:
+        reader.read(path, text, out, options)
+    except Exception as err:  # one bad file must not end a load of thousands
+        # Take back whatever the reader appended for this file: half a document
+        # would be rows without their incident.
+        for name, cols in out.tables.items():
+            for values in cols.values():
+                del values[marks[name] :]
+        out.problem(
+            source, None, "error", "reader.failed", _failure(f"the {reader.name} reader", err)
+        )
+
+
+def _failure(step: str, err: BaseException) -> str:
+    what = str(err).splitlines()[0][:200] if str(err) else ""
+    return (
+        f"{step} failed on this file ({type(err).__name__}: {what}); the file is "
+        "skipped. This is a pmkit bug: please report it with the file"
+    )
 
 
 _TS_TYPE = pa.timestamp("us", tz="UTC")
@@ -211,7 +256,23 @@ def _parse_chunk(
     parsed = Parsed()
     for p in paths:
         _read_one(p, parsed, options, fmt, max_bytes)
-    return _frames(parsed)
+    try:
+        return _frames(parsed)
+    except Exception:  # find the file whose rows do not fit the schema
+        pass
+    parts: list[dict[str, pd.DataFrame]] = []
+    for p in paths:
+        one = Parsed()
+        _read_one(p, one, options, fmt, max_bytes)
+        try:
+            parts.append(_frames(one))
+        except Exception as err:
+            failed = Parsed()
+            failed.problem(
+                str(p), None, "error", "reader.failed", _failure("checking the rows read", err)
+            )
+            parts.append(_frames(failed))
+    return {name: schema.concat([x[name] for x in parts], name) for name in schema.TABLES}
 
 
 def _progress_bar(total: int) -> Progress:
