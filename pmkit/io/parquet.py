@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -36,13 +40,20 @@ def write_tables(
 ) -> Path:
     """Write every table to ``directory/<table>.parquet`` atomically.
 
-    The files are written into a temporary sibling folder which then replaces
-    ``directory`` with a rename, so a crash mid-write leaves the previous
-    snapshot (or nothing) in place, never half of one.
+    The files are written (and flushed to disk) into a temporary sibling
+    folder which then trades places with ``directory`` in one atomic
+    ``renameat2(RENAME_EXCHANGE)`` on Linux, so a process killed mid-write
+    leaves the previous snapshot in place, never half of one. Where that call
+    is missing the old folder is first renamed aside; a kill between the two
+    renames leaves it there, and the next :func:`read_tables` or
+    :func:`write_tables` of ``directory`` puts it back. Temporary folders of
+    writers that were killed are removed by the next write.
     """
     target = Path(directory)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    _recover(target)
+    _sweep(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     try:
         for name in schema.TABLES:
             pq.write_table(_arrow(tables[name], name), tmp / f"{name}.parquet", compression="zstd")
@@ -52,17 +63,96 @@ def write_tables(
             "meta": meta or {},
         }
         (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        if target.exists():
+        _fsync_tree(tmp)
+        if not target.exists():
+            tmp.rename(target)
+        elif _exchange(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous snapshot
+        else:
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
             target.rename(old)
             tmp.rename(target)
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
+        _fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # old kernel or a file system without exchange: rename aside instead
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _recover(target: Path) -> None:
+    """Put back a snapshot left renamed aside by a writer killed between two renames."""
+    if (target / _MANIFEST).is_file():
+        return
+    for old in sorted(target.parent.glob(f".{target.name}.old-*")):
+        if (old / _MANIFEST).is_file() and not target.exists():
+            old.rename(target)
+            return
+
+
+def _sweep(target: Path) -> None:
+    """Remove temporary folders of writers of ``target`` that no longer run."""
+    for tmp in target.parent.glob(f".{target.name}.tmp-*"):
+        pid = tmp.name[len(target.name) + 6 :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _fsync_tree(folder: Path) -> None:
+    for f in folder.iterdir():
+        fd = os.open(f, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_tables(
@@ -70,6 +160,8 @@ def read_tables(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, object]]:
     """Read a snapshot written by :func:`write_tables`: the tables and the ``meta`` stored."""
     src = Path(directory)
+    if not (src / _MANIFEST).is_file():
+        _recover(src)
     if not (src / _MANIFEST).is_file():
         raise ParseError(
             f"{src} is not a pmkit snapshot (no {_MANIFEST}); write one with "
