@@ -6,7 +6,9 @@ one with :func:`register`; ``pmkit.load(..., format=name)`` forces one.
 
 Formats: ``"markdown"`` (:mod:`pmkit.io.markdown`), ``"miro"`` (Miro REST API v2
 board items, :mod:`pmkit.io.miro`), ``"pagerduty"``, ``"incidentio"`` and
-``"statuspage"`` (incident platform exports, :mod:`pmkit.io.platforms`).
+``"statuspage"`` (incident platform exports, :mod:`pmkit.io.platforms`) and
+``"table"`` (CSV, JSON, JSONL, YAML or Parquet tables of incidents, events or
+actions, :mod:`pmkit.io.tabular`).
 """
 
 from __future__ import annotations
@@ -94,3 +96,4 @@ register(
 # (the generic table reader last: it claims any JSON the others do not).
 from pmkit.io import miro as _miro  # noqa: E402, F401
 from pmkit.io import platforms as _platforms  # noqa: E402, F401
+from pmkit.io import tabular as _tabular  # noqa: E402, F401
