@@ -49,7 +49,7 @@ Progress = Callable[[int, int], None]
 
 
 def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The Markdown files a ``load`` of ``paths`` reads, in a stable order.
+    """The files a ``load`` of ``paths`` reads, in a stable order.
 
     ``paths`` may be a folder (searched recursively, following no symlinked
     folders twice), a file, a glob pattern, or a list of those.
@@ -103,6 +103,9 @@ def _walk(root: Path) -> list[Path]:
             dirnames[:] = []
             continue
         visited.add(key)
+        if "pmkit.json" in filenames:  # a Parquet snapshot, not postmortems
+            dirnames[:] = []
+            continue
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             low = name.lower()
@@ -305,7 +308,8 @@ def load(
     Parameters
     ----------
     paths : path, glob or list of them
-        Folders are searched recursively for ``*.md`` files (project files such
+        Folders are searched recursively for files a reader knows (``*.md``,
+        ``*.json``, ``*.csv``, ...; Parquet snapshot folders and project files such
         as README.md are skipped, see :data:`NOT_POSTMORTEMS`).
     strict : bool, default False
         Raise :class:`~pmkit.ParseError` for the first error-level problem

@@ -283,3 +283,26 @@ def test_dated_lines_without_clock_are_day_events_and_date_lines_are_inherited()
     assert ev["at"].iloc[0] == T("2022-10-14 07:00", tz="UTC")  # midnight PDT
     assert ev["at"].iloc[1] == T("2022-10-20 16:00", tz="UTC")
     assert ev["raw_time"].iloc[0] == "10/14/2022"
+
+
+def test_placeholder_times_keep_a_known_hour() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n|---|---|\n"
+        "| 2024-03-13 HH:mm | Short event description |\n"
+        "| 2024-03-13 14:?? | Scaled the container down |\n"
+    )
+    pm = read(text)
+    ev = pm.events
+    assert pd.isna(ev["at"].iloc[0])
+    assert ev["at"].iloc[1] == T("2024-03-13 14:00", tz="UTC")
+    assert list(ev["time_precision"].astype(object).fillna("-")) == ["-", "hour"]
+    msgs = pm.problems[pm.problems["code"] == "time.placeholder"]["message"]
+    assert msgs.str.contains("('14:??'); read to the hour", regex=False).any()
+
+
+def test_snapshot_folders_are_not_read_as_postmortems(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n")
+    pmkit.load(tmp_path).to_parquet(tmp_path / "snap")
+    pm = pmkit.load(tmp_path)
+    assert list(pm.incidents["incident_id"]) == ["a"]
+    assert not pm.problems["code"].str.startswith(("table.", "file.")).any()

@@ -59,6 +59,7 @@ _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
 _ZONE_TOKEN = re.compile(r"\b(?:UTC|GMT|[A-Z]{2,4}T)(?:[+-]\d{1,2}(?::?\d{2})?)?\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 _DIGIT = re.compile(r"\d")
+_PLACEHOLDER_TIME = re.compile(r"\b(?:(\d{1,2}):(?:\?\?|xx|XX|--)|[Hh]{2}:[Mm]{2})(?![\w?])")
 _ZONE_HINT = re.compile(r"time|zone", re.I)
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
@@ -743,6 +744,8 @@ class _Doc:
         if zone:
             self.set_zone(zone, line)
         m = timeparse.find_time(text)
+        if m is None and _PLACEHOLDER_TIME.search(text):
+            return self.placeholder_item(text, line, heading, prev_at)
         if m is None:
             ds = timeparse.find_date_span(text)
             if ds is not None:
@@ -830,6 +833,39 @@ class _Doc:
             )
         self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
         return at if at is not None and (prev_at is None or at > prev_at) else prev_at
+
+    def placeholder_item(
+        self, text: str, line: int, heading: str | None, prev_at: datetime | None
+    ) -> datetime | None:
+        """``2024-03-13 14:??`` or ``HH:mm``: the time was never filled in.
+
+        A known hour is kept at hour precision; otherwise the event has no time.
+        """
+        ph = _PLACEHOLDER_TIME.search(text)
+        assert ph is not None
+        ds = timeparse.find_date_span(text[: ph.start()])
+        day = ds[0] if ds is not None else self.current_date
+        rest = " ".join((text[: ph.start()] + " " + text[ph.end() :]).split())
+        if ds is not None:
+            rest = " ".join((text[: ds[1]] + " " + text[ph.end() :]).split())
+        rest = rest.strip(" :-—–|,.")
+        at = None
+        hour = ph.group(1)
+        if hour is not None and day is not None and int(hour) < 24:
+            tz = self.zone_for(day, line)
+            if tz is not None:
+                local = datetime(day.year, day.month, day.day, int(hour), tzinfo=tz)
+                at = local.astimezone(UTC)
+        self.problem(
+            line,
+            "warning",
+            "time.placeholder",
+            f"timeline line has a placeholder instead of a time ({ph.group(0)!r}); "
+            + ("read to the hour; " if at is not None else "")
+            + "fill in the time",
+        )
+        self.add_event(rest, at, None, line, heading, ph.group(0), "hour" if at else None, False)
+        return prev_at
 
     def add_event(
         self,
