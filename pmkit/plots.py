@@ -860,20 +860,26 @@ def follow_through(
     summary: pd.DataFrame,
     *,
     by: str = "team",
-    states: Sequence[str] = ("done", "open", "overdue"),
+    states: Sequence[str] = ("done", "open"),
+    inside: Mapping[str, str] | None = None,
     colors: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """Stacked bars of action counts per team (or other group): done, open, overdue.
+    """Stacked bars of action counts per team (or other group): done, open, and overdue.
 
     Parameters
     ----------
     summary : DataFrame
-        One row per group with one count column per state (e.g. the summary
-        of ``pmkit.actions.action_health``).
+        One row per group with one count column per state, e.g.
+        ``pmkit.action_health(pm, by="team").summary``.
     by : str, default "team"
-    states : sequence of str
-        Count columns to stack, in order.
+    states : sequence of str, default ("done", "open")
+        Disjoint count columns, stacked in this order.
+    inside : dict, optional
+        Subset counts drawn as a thinner bar inside the segment of the state
+        that contains them; default ``{"overdue": "open"}`` when there is an
+        ``overdue`` column (overdue actions are open ones, so stacking them
+        would count them twice).
     colors : dict, optional
         State -> colour; defaults to :data:`PALETTE` ``["state"]``.
     title : str, optional
@@ -881,35 +887,66 @@ def follow_through(
     Returns
     -------
     go.Figure
-        One horizontal bar trace per state (name = state), stacked.
+        One horizontal bar trace per state (name = state), stacked, then one
+        per ``inside`` column (name = that column) placed at the start of its
+        containing segment.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"team": ["a", "b"], "done": [3, 1], "open": [1, 0], "overdue": [0, 2]})
+    >>> s = pd.DataFrame({"team": ["a", "b"], "done": [3, 1], "open": [1, 2], "overdue": [0, 2]})
     >>> [t.name for t in follow_through(s).data]
     ['done', 'open', 'overdue']
     """
     _frame(summary, "summary")
+    if inside is None:
+        inside = {"overdue": "open"} if "overdue" in summary.columns else {}
     _columns(summary, by=by, **{f"states[{i}]": s for i, s in enumerate(states)})
-    cmap = _colors_for("state", list(states), colors)
-    groups = summary[by].astype(str).tolist()
+    _columns(summary, **{f"inside[{k!r}]": k for k in inside})
+    bad = [v for v in inside.values() if v not in states]
+    if bad:
+        raise UsageError(
+            f"inside= names {', '.join(map(repr, bad))}, which is not in states "
+            f"({', '.join(states)}); a subset is drawn inside one of the stacked states"
+        )
+    cmap = _colors_for("state", [*states, *inside], colors)
+    groups = [str(g) if pd.notna(g) else f"(no {by})" for g in summary[by]]
+    counts = {c: pd.to_numeric(summary[c], errors="coerce").fillna(0).to_numpy(dtype=float)
+              for c in [*states, *inside]}  # fmt: skip
     fig = go.Figure()
+    starts: dict[str, np.ndarray] = {}
+    offset = np.zeros(len(groups))
     for state in states:
+        starts[state] = offset.copy()
         fig.add_trace(
             go.Bar(
                 y=groups,
-                x=pd.to_numeric(summary[state], errors="coerce").to_numpy(dtype=float),
+                x=counts[state],
+                base=offset.copy(),
                 orientation="h",
                 name=state,
                 marker={"color": cmap[state]},
                 hovertemplate=f"%{{y}}: %{{x}} {state}<extra></extra>",
             )
         )
+        offset = offset + counts[state]
+    for sub, within in inside.items():
+        fig.add_trace(
+            go.Bar(
+                y=groups,
+                x=counts[sub],
+                base=starts[within],
+                orientation="h",
+                width=0.4,
+                name=f"{sub}",
+                marker={"color": cmap[sub]},
+                hovertemplate=f"%{{y}}: %{{x}} {sub} (of the {within} ones)<extra></extra>",
+            )
+        )
     _base_layout(
         fig,
         title or f"action follow-through per {by}",
-        barmode="stack",
+        barmode="overlay",
         height=max(260, 120 + 28 * len(groups)),
     )
     fig.update_layout(

@@ -37,9 +37,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from pmkit import plots
+from pmkit.actions import action_health
 from pmkit.collection import Postmortems
 from pmkit.errors import UsageError
-from pmkit.metrics import DURATIONS, compare, latencies, summarize, survival
+from pmkit.metrics import DURATIONS, compare, detection_share, latencies, summarize, survival
 from pmkit.themes import recurrences, risk_themes
 
 __all__ = ["explorer", "quarterly_review", "theme_browser"]
@@ -315,6 +316,39 @@ def _review_parts(
         )
         figures["latency"] = fig
         parts.append(("figure", fig))
+    share = detection_share(lat, by="quarter")
+    frames["detection"] = share
+    lines = []
+    for q in pair:
+        row = share[share["quarter"].eq(q).to_numpy(dtype=bool, na_value=False)].head(1)
+        if len(row) and pd.notna(row["customer_first_share"].iloc[0]):
+            r = row.iloc[0]
+            lines.append(
+                f"<li>{html.escape(q)}: customers noticed first in "
+                f"{r['customer_first_share']:.0%} (95% interval {r['customer_first_ci_low']:.0%}"
+                f"–{r['customer_first_ci_high']:.0%}) of the {int(r['n_known'])} incidents "
+                f"whose detection source is known ({int(r['n_unknown'])} unknown)</li>"
+            )
+    parts.append(
+        (
+            "html",
+            "<h3>Did we find it before a customer did?</h3>"
+            f"<ul class='pmkit-detection'>{''.join(lines)}</ul>",
+        )
+    )
+    fig = plots.detection_share(share, y="share_of_all", count="count")
+    figures["detection"] = fig
+    parts.append(("figure", fig))
+    health = action_health(pm, by=("team", "quarter")).summary
+    mine = health[health["quarter"].eq(quarter).to_numpy(dtype=bool, na_value=False)]
+    frames["actions"] = mine.reset_index(drop=True)
+    if len(mine):
+        fig = plots.follow_through(
+            mine, by="team", title=f"follow-through of the actions of {quarter}'s incidents"
+        )
+        figures["actions"] = fig
+        parts.append(("html", f"<h3>Action follow-through ({html.escape(quarter)})</h3>"))
+        parts.append(("figure", fig))
     if themes is not None and len(themes.trend):
         t = themes.trend[themes.trend["quarter"].eq(quarter).to_numpy(dtype=bool)]
         t = t[t["n_incidents"].gt(0).to_numpy(dtype=bool)]
@@ -349,7 +383,7 @@ def _write_html(path: Path, title: str, parts: list[tuple[str, Any]]) -> Path:
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
-        "max-width:1100px;margin:2em auto}} table{border-collapse:collapse}"
+        "max-width:1100px;margin:2em auto} table{border-collapse:collapse}"
         " td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}</style>"
         f"</head><body>{''.join(body)}</body></html>"
     )
@@ -372,9 +406,12 @@ def quarterly_review(
     Shows, for the chosen quarter and the previous one: the plain-words
     verdict of :func:`pmkit.compare` for each duration, the medians with
     their intervals (:func:`pmkit.summarize`), the latency distribution of
-    both quarters and the risk themes (:func:`pmkit.risk_themes`) seen most
-    in the quarter. A button writes the same content as a standalone HTML
-    file (plotly.js embedded, opens without a network).
+    both quarters, the customer-detected share with its interval
+    (:func:`pmkit.detection_share`), the follow-through of the quarter's
+    actions per team (:func:`pmkit.action_health`) and the risk themes
+    (:func:`pmkit.risk_themes`) seen most in the quarter. A button writes
+    the same content as a standalone HTML file (plotly.js embedded, opens
+    without a network).
 
     Parameters
     ----------
@@ -391,7 +428,8 @@ def quarterly_review(
     -------
     ipywidgets.VBox
         With ``controls`` (``quarter``, ``path``, ``write``), ``figures``
-        (``latency``), ``frames`` (``medians``, ``verdicts``, ``themes``) and
+        (``latency``, ``detection``, ``actions``), ``frames`` (``medians``,
+        ``verdicts``, ``detection``, ``actions``, ``themes``) and
         ``write_report()`` returning the written path.
     """
     w = _ipywidgets()
@@ -439,7 +477,8 @@ def quarterly_review(
         children = []
         for kind, value in parts:
             if kind == "figure":
-                out = _hook(w.Output(layout=w.Layout(width="auto")), "fig-latency")
+                key = next(k for k, f in figures.items() if f is value)
+                out = _hook(w.Output(layout=w.Layout(width="auto")), f"fig-{key}")
                 _show(out, value)
                 children.append(out)
             else:

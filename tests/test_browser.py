@@ -140,6 +140,7 @@ def test_quarterly_review_html_renders_offline(
         plot = page.locator(".js-plotly-plot")
         expect(plot).to_have_count(len(review.figures))
         expect(plot.first.locator(".main-svg").first).to_be_visible()
+        assert len(review.figures) == 3
         boxes = plot.first.evaluate("gd => gd._fullData.filter(t => t.type === 'box').length")
         assert boxes == 2  # the quarter and the one before
         assert page.locator(".pmkit-verdicts li").count() == len(widgets.REVIEW_DURATIONS)

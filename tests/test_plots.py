@@ -182,13 +182,33 @@ def test_risk_theme_map_bars_and_heatmap(pm: pmkit.Postmortems) -> None:
     assert len(only_bars.data) == 1 and len(only_bars.data[0].y) == 1
 
 
-def test_follow_through_stacks_states() -> None:
-    s = pd.DataFrame({"team": ["a", "b"], "done": [3, 1], "open": [1, 0], "overdue": [0, 2]})
+def test_follow_through_stacks_states_and_draws_overdue_inside_open() -> None:
+    s = pd.DataFrame({"team": ["a", "b"], "done": [3, 1], "open": [1, 2], "overdue": [0, 2]})
     fig = plots.follow_through(s)
     assert [t.name for t in fig.data] == ["done", "open", "overdue"]
-    assert list(fig.data[2].x) == [0.0, 2.0]
-    assert fig.data[2].marker.color == plots.PALETTE["state"]["overdue"]
-    assert fig.layout.barmode == "stack"
+    _done, open_, overdue = fig.data
+    assert list(open_.base) == [3.0, 1.0]  # stacked after done
+    assert list(overdue.x) == [0.0, 2.0] and list(overdue.base) == list(open_.base)
+    assert overdue.marker.color == plots.PALETTE["state"]["overdue"]
+    missing = s.astype({"team": "string"})
+    missing.loc[1, "team"] = pd.NA
+    assert list(plots.follow_through(missing).data[0].y) == ["a", "(no team)"]
+    with pytest.raises(UsageError, match="inside= names 'open', which is not in states"):
+        plots.follow_through(s, states=["done"], inside={"overdue": "open"})
+
+
+def test_follow_through_from_action_health(pm: pmkit.Postmortems) -> None:
+    health = pmkit.action_health(pm, by="team")
+    fig = plots.follow_through(health.summary)
+    np.testing.assert_allclose(fig.data[2].x, health.summary["overdue"].astype(float))
+
+
+def test_detection_share_from_metrics(pm: pmkit.Postmortems) -> None:
+    share = pmkit.detection_share(pm)
+    fig = plots.detection_share(share, y="share_of_all", count="count")
+    customer = next(t for t in fig.data if t.name == "customer")
+    expected = share[share["detection_source"] == "customer"]["share_of_all"] * 100
+    np.testing.assert_allclose(customer.y, expected.astype(float))
 
 
 def test_team_colours_are_stable_across_subsets() -> None:

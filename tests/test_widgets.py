@@ -83,10 +83,15 @@ def test_quarterly_review_verdicts_medians_and_report(
     assert set(review.frames["medians"]["quarter"]) == {quarters[0], quarters[1]}
     assert quarters[1] in review.figures["latency"].layout.title.text
     assert (review.frames["themes"]["n_incidents"] > 0).all()
+    texts = [c.value for c in review.children[2].children if hasattr(c, "value")]
+    assert any("customers noticed first in" in t for t in texts)
+    assert set(review.frames["actions"]["quarter"]) == {quarters[1]}
+    overdue = next(t for t in review.figures["actions"].data if t.name == "overdue")
+    assert list(overdue.x) == review.frames["actions"]["overdue"].astype(float).tolist()
     review.controls["write"].click()
     page = (tmp_path / "review.html").read_text()
     assert page.count("<script>/**") == 1  # plotly.js embedded once
-    assert page.count("Plotly.newPlot") == 1
+    assert page.count("Plotly.newPlot") == len(review.figures) == 3
     assert f"Quarterly review {quarters[1]}" in page
     assert "data-ok='1'" in review.children[1].value
 
