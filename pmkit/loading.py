@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 import stat
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -21,6 +20,7 @@ from pmkit.errors import ParseError, UsageError
 from pmkit.io import READERS, Options, Reader
 from pmkit.io.merge import merge_sources
 from pmkit.io.rows import Parsed
+from pmkit.progress import Progress
 
 __all__ = ["NOT_POSTMORTEMS", "find_files", "load"]
 
@@ -45,7 +45,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _PARALLEL_MIN = 4000
 _CHUNK = 2000
 
-Progress = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]
 
 
 def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -278,25 +278,12 @@ def _parse_chunk(
     return {name: schema.concat([x[name] for x in parts], name) for name in schema.TABLES}
 
 
-def _progress_bar(total: int) -> Progress:
-    def show(done: int, total: int = total) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        end = "\n" if done >= total else ""
-        sys.stderr.write(
-            f"\rpmkit: reading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
-        )
-        sys.stderr.flush()
-
-    return show
-
-
 def load(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     strict: bool = False,
     tz: str | None = None,
-    progress: bool | Progress | None = None,
+    progress: bool | ProgressCallback | None = None,
     vocabulary: Vocabulary | None = None,
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
@@ -319,8 +306,9 @@ def load(
         state none. Without it such times are a ``time.no_zone`` problem, never
         a guess.
     progress : bool or callable, optional
-        ``True`` draws a progress bar on stderr; a callable gets ``(done, total)``.
-        ``None`` shows a bar for more than 2,000 files when stderr is a terminal.
+        ``True`` draws a progress bar (in Jupyter, or on stderr in a terminal);
+        a callable gets ``(done, total)``. ``None`` shows one for more than
+        2,000 files; ``False`` never does.
     vocabulary : Vocabulary, optional
         Extended event/heading vocabulary, see :meth:`pmkit.classify.Vocabulary.extend`.
     format : str, optional
@@ -358,11 +346,12 @@ def load(
     options = Options(tz=tz, vocabulary=vocabulary, columns=dict(columns or {}))
     files = find_files(paths)
     total = len(files)
-    report: Progress | None
+    report: ProgressCallback | None
     if callable(progress):
         report = progress
-    elif progress or (progress is None and total > 2000 and sys.stderr.isatty()):
-        report = _progress_bar(total)
+    elif progress or (progress is None and total > 2000):
+        # a bar in Jupyter, a redrawn line in a terminal, one line in a log
+        report = Progress(total=total, desc="pmkit: reading", unit="files")
     else:
         report = None
     n_workers = workers if workers is not None else (os.cpu_count() or 1)

@@ -306,3 +306,15 @@ def test_snapshot_folders_are_not_read_as_postmortems(tmp_path: Path) -> None:
     pm = pmkit.load(tmp_path)
     assert list(pm.incidents["incident_id"]) == ["a"]
     assert not pm.problems["code"].str.startswith(("table.", "file.")).any()
+
+
+def test_progress_callback_and_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(3):
+        (tmp_path / f"d{i}.md").write_text(f"# D{i}\n")
+    calls: list[tuple[int, int]] = []
+    pmkit.load(tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (3, 3)
+    pmkit.load(tmp_path, progress=True)
+    assert "3/3 files" in capsys.readouterr().err
+    pmkit.load(tmp_path, progress=False)
+    assert capsys.readouterr().err == ""
