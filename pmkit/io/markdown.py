@@ -60,6 +60,28 @@ _ZONE_TOKEN = re.compile(r"\b(?:UTC|GMT|[A-Z]{2,4}T)(?:[+-]\d{1,2}(?::?\d{2})?)?
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 _DIGIT = re.compile(r"\d")
 _PLACEHOLDER_TIME = re.compile(r"\b(?:(\d{1,2}):(?:\?\?|xx|XX|--)|[Hh]{2}:[Mm]{2})(?![\w?])")
+#: metadata keys accepted in a key/value block under the title -> front-matter key
+_META_KEYS = {
+    "team": "team",
+    "owning team": "team",
+    "service": "service",
+    "services": "service",
+    "affected service": "service",
+    "component": "service",
+    "severity": "severity",
+    "sev": "severity",
+    "priority": "severity",
+    "status": "status",
+    "detection source": "detection_source",
+    "detected by": "detection_source",
+    "reported by": "reported_by",
+}
+_META_LINE = re.compile(
+    r"[ \t]*(?:[-*][ \t]+)?(?:\*\*|__)?("
+    + "|".join(sorted(_META_KEYS, key=len, reverse=True))
+    + r")[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(\S.{0,80}?)[ \t]*$",
+    re.I,
+)
 _ZONE_HINT = re.compile(r"time|zone", re.I)
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
@@ -194,6 +216,8 @@ class _Doc:
                 data = _flat_yaml(lines, 1, end)
                 if data is None:
                     data = yaml.load(body, Loader=_YAML_LOADER)
+                    if "*" in body:
+                        _check_aliases(data)
         except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -499,9 +523,26 @@ class _Doc:
             items.append((cur_line, " ".join(cur)))
         return items
 
+    def inline_meta(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Take ``**Team:** payments``-style metadata lines out of a block.
+
+        Many templates put a small key/value block under the title instead of
+        front matter. Front matter wins where both give a key.
+        """
+        rest: list[tuple[int, str]] = []
+        for line, raw in block:
+            m = _META_LINE.match(raw) if ":" in raw else None
+            if m is None:
+                rest.append((line, raw))
+                continue
+            key = _META_KEYS[m.group(1).strip().lower()]
+            self.meta.setdefault(key, _clean_inline(m.group(2)))
+        return rest
+
     def read_summary(
         self, block: list[tuple[int, str]], heading: str | None, _s: str | None
     ) -> None:
+        block = self.inline_meta(block)
         for line, text in self.paragraphs(block):
             self.summary_parts.append(_clean_inline(text))
             self.context_from(text, 0)
@@ -510,6 +551,7 @@ class _Doc:
     def read_preamble(
         self, block: list[tuple[int, str]], heading: str | None, _s: str | None
     ) -> None:
+        block = self.inline_meta(block)
         for line, text in self.paragraphs(block):
             self.preamble_parts.append(_clean_inline(text))
             self.context_from(text, line)
@@ -1115,6 +1157,39 @@ class _Doc:
         summary = " ".join(self.summary_parts)[:2000]
         found = classify.detection_source(summary, self.vocab) if summary else None
         return found or "unknown"
+
+
+_MAX_META_VALUES = 100_000
+
+
+def _check_aliases(data: Any) -> None:
+    """Refuse front matter whose YAML aliases expand to a huge or endless structure.
+
+    The safe loader shares one object per anchor, so a "billion laughs" document
+    loads small; it explodes only when something walks or prints it. The
+    expanded size is counted once per shared object, stopping at the limit.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(x: Any) -> int:
+        if not isinstance(x, list | dict):
+            return 1
+        key = id(x)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise ValueError("an alias refers to its own anchor (a cycle)")
+            return sizes[key]
+        sizes[key] = -1
+        total = 1
+        for v in x.values() if isinstance(x, dict) else x:
+            total += size(v)
+            if total > _MAX_META_VALUES:
+                break
+        sizes[key] = total
+        return total
+
+    if size(data) > _MAX_META_VALUES:
+        raise ValueError(f"aliases expand to more than {_MAX_META_VALUES:,} values")
 
 
 _FLAT_KEY = re.compile(r"([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(.*))?")
