@@ -321,7 +321,11 @@ class _Doc:
 
     def absolute(self, m: timeparse.TimeMatch, line: int, on: date | None) -> datetime | None:
         try:
-            day = date(m.year, m.month, m.day) if m.year and m.month and m.day else on
+            # year 0 is written, not missing: date() reports it
+            if m.year is not None and m.month is not None and m.day is not None:
+                day: date | None = date(m.year, m.month, m.day)
+            else:
+                day = on
         except ValueError as err:
             self.problem(
                 line, "error", "time.invalid", f"invalid date in {m.raw!r}: {err}; check it"
@@ -1002,6 +1006,7 @@ class _Doc:
         if sev_warning:
             self.problem(1, "warning", "frontmatter.bad_value", sev_warning)
         status = self.meta_str("status")
+        status = status.lower() if status else None
         if status is None:
             status = "resolved" if milestones["resolved_at"] is not None else None
         summary = " ".join(self.summary_parts) or " ".join(self.preamble_parts[:3])
