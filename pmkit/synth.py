@@ -957,6 +957,11 @@ def _canvas(doc: _Doc, incident_id: str, zone_name: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _meta_block(doc: _Doc) -> str:
+    """The key/value block many templates put under the title instead of front matter."""
+    return f"**Team:** {doc.team}  \n**Service:** {doc.service}  \n**Severity:** {doc.severity}"
+
+
 def _dfds(doc: _Doc) -> str:
     rows = [f"| {_utc(ln.at).strftime('%Y-%m-%d %H:%M')} | {ln.text} |" for ln in doc.lines]
     factors = [_cap(doc.cause) + "."] + [f"{_cap(x)} was missing." for x in doc.ideas["detect"][:1]]
@@ -971,6 +976,7 @@ def _dfds(doc: _Doc) -> str:
     day = _utc(started)
     parts = [
         f"# {doc.title}",
+        _meta_block(doc),
         "## Summary",
         f"On {day.strftime('%A %d %B %Y')}, {doc.impact} because {doc.cause}. "
         f"Severity: {doc.severity}.",
@@ -1008,6 +1014,11 @@ def _rust(doc: _Doc) -> str:
                 f'title = "{doc.title}"',
                 f"date = {base.isoformat()}",
                 f'authors = ["{author}"]',
+                "",
+                "[extra]",
+                f'team = "{doc.team}"',
+                f'service = "{doc.service}"',
+                f'severity = "{doc.severity}"',
                 "+++",
             ]
         ),
@@ -1053,6 +1064,7 @@ def _prose(doc: _Doc) -> str:
         body.append(f"- {clock}: {ln.text}")
     parts = [
         f"# {doc.title}",
+        _meta_block(doc),
         f"{_cap(doc.impact)}. We are sorry. In short, {doc.cause}; the details follow. "
         f"We rated this incident {doc.severity}.",
         "## Timeline",

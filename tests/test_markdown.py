@@ -318,3 +318,16 @@ def test_progress_callback_and_bar(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "3/3 files" in capsys.readouterr().err
     pmkit.load(tmp_path, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_key_value_block_under_the_title_fills_metadata() -> None:
+    text = (
+        "# Checkout errors\n\n**Team:** payments  \n**Service:** checkout  \n"
+        "- Severity: SEV2\n\nCheckout failed for an hour.\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert (inc["team"], inc["service"], inc["severity"]) == ("payments", "checkout", "SEV2")
+    assert inc["summary"] == "Checkout failed for an hour."
+    # front matter wins over the block
+    inc = read("---\nteam: identity\n---\n" + text).incidents.iloc[0]
+    assert inc["team"] == "identity"
