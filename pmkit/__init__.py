@@ -11,6 +11,9 @@ that keep coming back.
 ['duration', 'n', 'n_excluded', 'median']
 """
 
+import importlib
+from typing import Any
+
 from pmkit import testing
 from pmkit.actions import ActionHealth, TrackerMerge, action_health, overdue, unowned
 from pmkit.collection import Postmortems, read_parquet
@@ -32,6 +35,17 @@ from pmkit.quality import check, completeness
 from pmkit.themes import RiskThemes, cluster_statements, recurrences, risk_themes
 
 __version__ = "0.1.0"
+
+#: Submodules imported on first use, so ``import pmkit`` stays light (no plotly,
+#: no ipywidgets until a figure or dashboard is asked for).
+_LAZY = ("plots", "progress", "report", "widgets")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(f"pmkit.{name}")
+    raise AttributeError(f"module 'pmkit' has no attribute {name!r}")
+
 
 __all__ = [
     "DURATIONS",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import pmkit
 
 
@@ -34,3 +36,11 @@ def test_importing_pmkit_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_figure_and_dashboard_modules_load_on_first_use() -> None:
+    code = "import sys, pmkit; pmkit.plots; print('plotly' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        _ = pmkit.nope  # type: ignore[attr-defined]
