@@ -9,7 +9,9 @@ every postmortem on those points; :func:`check` turns the gaps into findings
 A canvas step counts as present when the postmortem has at least one
 remediation idea *or* action for it. The rules :func:`check` applies are
 listed in :data:`CHECKS`; findings of severity ``error`` are the required ones
-(a ``pmkit check`` run fails on them).
+(a ``pmkit check`` run fails on them). ``blame.language`` is a warning per
+sentence that :func:`pmkit.blame.find_blame` flags (its rule table lists what
+is flagged and the neutral rewording suggested for each).
 
 >>> from pmkit.quality import completeness
 >>> from pmkit.testing import make_postmortems
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pmkit import schema
+from pmkit.blame import find_blame
 from pmkit.collection import Postmortems
 
 __all__ = ["CANVAS_STEPS", "CHECKS", "check", "completeness"]
@@ -57,6 +60,7 @@ CHECKS: dict[str, tuple[str, str]] = {
         "warning",
         "all actions are prevent: add detect, react or quick-fix actions",
     ),
+    "blame.language": ("warning", "blaming language"),
 }
 _SEVERITY = pd.CategoricalDtype(["error", "warning"])
 
@@ -203,7 +207,11 @@ def check(pm: Postmortems) -> pd.DataFrame:
     The rules and their severities are in :data:`CHECKS`. A missing start,
     detection or resolution time is only reported when the postmortem has a
     timeline (otherwise ``timeline.missing`` says it all). Actions are checked
-    one by one, so each finding carries the action's line.
+    one by one, so each finding carries the action's line. Each sentence that
+    :func:`pmkit.blame.find_blame` flags is a ``blame.language`` warning with
+    its line (NA in a summary), the rule, the sentence and a neutral rewording:
+    ``blaming language (forgot): "Bob forgot to renew the cert"; name the
+    missing support: ...``.
 
     Parameters
     ----------
@@ -249,6 +257,7 @@ def check(pm: Postmortems) -> pd.DataFrame:
     acts = pm.actions
     for column, code in (("owner", "action.no_owner"), ("due", "action.no_due")):
         parts.append(_findings(acts[acts[column].isna().to_numpy(bool)], code, acts["text"]))
+    parts.append(_blame_findings(find_blame(pm)))
     out = (
         pd.concat([p for p in parts if len(p)], ignore_index=True)
         if any(len(p) for p in parts)
@@ -256,6 +265,17 @@ def check(pm: Postmortems) -> pd.DataFrame:
     )
     out = out.sort_values(["source", "line", "code"], na_position="first", kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+def _blame_findings(found: pd.DataFrame) -> pd.DataFrame:
+    """``blame.language`` findings: rule, sentence (up to 80 characters) and suggestion."""
+    out = _findings(found, "blame.language", None)
+    sentence = found["sentence"].str.slice(0, 80)
+    long = (found["sentence"].str.len() > 80).to_numpy(dtype=bool)
+    sentence = sentence.where(~long, sentence + "…")
+    detail = " (" + found["rule"] + '): "' + sentence + '"; ' + found["suggestion"]
+    out["message"] = (out["message"] + detail.to_numpy()).astype(schema.STRING)
+    return out
 
 
 def _findings(rows: pd.DataFrame, code: str, detail: pd.Series | None) -> pd.DataFrame:
