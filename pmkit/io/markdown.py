@@ -26,6 +26,7 @@ import yaml
 
 from pmkit import classify, timeparse
 from pmkit.classify import Vocabulary
+from pmkit.io._incident import KIND_OF_MILESTONE, micros
 from pmkit.io.rows import Parsed
 
 __all__ = ["read_markdown"]
@@ -99,16 +100,6 @@ _MILESTONE_KEYS = {
     "mitigated_at": ("mitigated_at", "mitigated", "fixed_at"),
     "resolved_at": ("resolved_at", "resolved", "ended_at", "end"),
     "communicated_at": ("communicated_at", "first_communication_at", "status_page_at"),
-}
-_KIND_OF_MILESTONE = {
-    "started_at": ("impact_start",),
-    # A customer report is when the team learnt of the incident: detection.
-    "detected_at": ("detected", "reported"),
-    "reported_at": ("reported",),
-    "acknowledged_at": ("acknowledged",),
-    "mitigated_at": ("mitigated",),
-    "resolved_at": ("resolved",),
-    "communicated_at": ("communicated_external",),
 }
 _STEP_NAMES = {
     "detect": "detect",
@@ -657,7 +648,7 @@ class _Doc:
             action_id=f"{self.incident_id}#{self.n_actions}",
             text=text,
             owner=owner,
-            due=_micros(datetime(due.year, due.month, due.day, tzinfo=UTC)) if due else None,
+            due=micros(datetime(due.year, due.month, due.day, tzinfo=UTC)) if due else None,
             status=status,
             step=step,
             tracker_key=tracker,
@@ -960,7 +951,7 @@ class _Doc:
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
                 continue
-            wanted = _KIND_OF_MILESTONE[col]
+            wanted = KIND_OF_MILESTONE[col]
             times = [e["at"] for e in events if e["kind"] in wanted and e["at"] is not None]
             if times:
                 milestones[col], provenance[col] = min(times), "timeline"
@@ -1019,14 +1010,14 @@ class _Doc:
             "team": self.meta_str("team", "owner_team", "squad"),
             "service": self.meta_str("service", "services", "component", "system"),
             "status": status,
-            "occurred_at": _micros(occurred),
+            "occurred_at": micros(occurred),
             "detection_source": source_kind,
             "reported_by": self.meta_str("reported_by"),
             "tz": self.zone or self.tz_arg,
             "source": self.source,
         }
         for col, at in milestones.items():
-            row[col] = _micros(at)
+            row[col] = micros(at)
             row[col.replace("_at", "_from")] = provenance[col]
         out.add("incidents", **row)
         for seq, e in enumerate(events):
@@ -1038,7 +1029,7 @@ class _Doc:
                 "events",
                 incident_id=self.incident_id,
                 seq=seq,
-                at=_micros(e["at"]),
+                at=micros(e["at"]),
                 kind=e["kind"],
                 actor=actor,
                 text=e["text"],
@@ -1321,13 +1312,6 @@ def _action_header(cells: list[str]) -> dict[str, int]:
                 break
     out.setdefault("text", 0)
     return out
-
-
-def _micros(at: datetime | None) -> int | None:
-    if at is None:
-        return None
-    delta = at - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def read_markdown(
