@@ -16,6 +16,7 @@ from typing import Any
 
 from pmkit import testing
 from pmkit.actions import ActionHealth, TrackerMerge, action_health, overdue, unowned
+from pmkit.blame import find_blame
 from pmkit.collection import Postmortems, read_parquet
 from pmkit.errors import ParseError, PmkitError, SchemaError, UsageError
 from pmkit.loading import load
@@ -67,6 +68,7 @@ __all__ = [
     "compare",
     "completeness",
     "detection_share",
+    "find_blame",
     "latencies",
     "load",
     "mix_shift",
