@@ -103,7 +103,8 @@ def test_completeness_lists_only_postmortems_with_gaps(review: report.Report, pa
     assert f"{len(gaps)} of {n} postmortems of 2026Q3" in page
 
 
-def _poisoned() -> Postmortems:
+def poisoned() -> Postmortems:
+    """A collection whose title, risk statement, owner and file name are a script tag."""
     pm = pmkit.testing.make_postmortems(80, seed=1)
     inc = pm.incidents.copy()
     q3 = inc.index[inc["occurred_at"] >= pd.Timestamp("2026-07-01", tz="UTC")][0]
@@ -121,7 +122,7 @@ def _poisoned() -> Postmortems:
 
 
 def test_text_from_postmortems_is_escaped() -> None:
-    r = report.quarterly(_poisoned(), "2026Q3", as_of=AS_OF)
+    r = report.quarterly(poisoned(), "2026Q3", as_of=AS_OF)
     assert EVIL in set(r.frames["overdue"]["owner"].dropna())
     page = r.to_html()
     assert EVIL not in page
