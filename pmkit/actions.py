@@ -116,7 +116,7 @@ def _action_frame(pm: Postmortems) -> pd.DataFrame:
             if len(inc)
             else pd.Series([None] * len(acts), dtype=schema.TABLES["incidents"][col])
         )
-        out[col] = pd.Series(values.to_numpy(), dtype=inc[col].dtype if len(inc) else values.dtype)
+        out[col] = pd.Series(values.array, dtype=inc[col].dtype if len(inc) else values.dtype)
     created = out["resolved_at"].fillna(out["occurred_at"]).astype(schema.TIMESTAMP)
     out["created_at"] = created
     out["quarter"] = quarter_labels(out["occurred_at"].astype(schema.TIMESTAMP))
