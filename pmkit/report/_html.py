@@ -196,6 +196,8 @@ ul.incidents { margin: 0; padding-left: 0; list-style: none; }
 ul.incidents li { margin-bottom: 4px; }
 table[data-table=themes] td:last-child { width: 36%; }
 table[data-table=themes] td:first-child { width: 14%; }
+table[data-table=themes] td:nth-child(6) { width: 22%; }
+table[data-table=teams] { font-size: 12.5px; }
 figure.chart { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart figcaption { font-size: 13px; color: var(--muted); margin-top: 2px; }
 .empty { color: var(--muted); font-style: italic; }
