@@ -209,3 +209,16 @@ def test_write_images_needs_kaleido_and_chrome(
         review.write_images(tmp_path, format="gif")
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chrome"))
     assert report.find_chrome() is None
+
+
+@pytest.mark.browser
+def test_write_images_renders_every_figure_with_chromium(
+    review: report.Report, tmp_path: Path
+) -> None:
+    """kaleido (dev extra) drives Debian's Chromium; fails, not skips, when either is missing."""
+    assert report.find_chrome() is not None, "apt-get install chromium for the image export"
+    written = review.write_images(tmp_path, format="png", scale=1.0)
+    assert len(written) == len(review.figures)
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.stat().st_size > 10_000
