@@ -36,7 +36,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_SUMMARY = 4000
 
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t#]*$")
+# the closing "#"s are cut with rstrip: a regex tail after a lazy group is quadratic
+_HEADING = re.compile(r"(#{1,6})[ \t]+")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _BULLET = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)")
 _CHECKBOX = re.compile(r"\[([ xX✓✔-])\][ \t]*")
@@ -396,7 +397,8 @@ class _Doc:
             level = 0
             title = ""
             if hm:
-                level, title = len(hm.group(1)), _clean_inline(hm.group(2))
+                level = len(hm.group(1))
+                title = _clean_inline(stripped[hm.end() :].rstrip(" \t#"))
             elif (
                 stripped[:1] == "="
                 and set(stripped) <= {"="}
