@@ -1243,7 +1243,7 @@ def normalize_detection_source(value: str) -> str | None:
     return detection_source(key)
 
 
-_HEADING_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HEADING_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no [ or ( inside: linear
 _HEADING_NUMBER_RE = re.compile(
     r"^(?:(?:step|part|section|phase)\s*)?(?:\d+(?:\.\d+)*|[ivx]+|[a-h])\s*[.):\-–—]\s*"
     r"|^(?:step|part|section|phase)\s*\d+\s*"
