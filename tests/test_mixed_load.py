@@ -87,8 +87,8 @@ def test_one_incident_per_real_incident(pm: pmkit.Postmortems) -> None:
         "ideas": 11,
         "actions": 5,
         "problems": 2,
-        "errors": 1,
-        "warnings": 1,
+        "errors": 0,
+        "warnings": 2,
     }
 
 
@@ -200,13 +200,14 @@ def test_disagreement_beyond_tolerance_is_one_conflict(pm: pmkit.Postmortems) ->
 
 
 def test_jira_export_in_the_folder_adds_no_rows(pm: pmkit.Postmortems) -> None:
-    # The Jira export is for with_tracker, not a table of incidents: load reports
-    # it and reads nothing from it (no reader recognises a Jira search response).
+    # The Jira export is for with_tracker, not a table of incidents: load
+    # recognises it, reads nothing from it and says how to use it.
     for name in ("incidents", "events", "ideas", "actions"):
         assert JIRA not in set(getattr(pm, name)["source"]), name
     jira = pm.problems[pm.problems["source"] == JIRA]
-    assert jira[["level", "code"]].values.tolist() == [["error", "table.unreadable"]]
-    assert set(pm.problems["code"]) == {"merge.conflict", "table.unreadable"}
+    assert jira[["level", "code"]].values.tolist() == [["warning", "jira.tracker_export"]]
+    assert "pm.with_tracker(pmkit.io.jira.read_jira(" in jira["message"].iloc[0]
+    assert set(pm.problems["code"]) == {"merge.conflict", "jira.tracker_export"}
 
 
 def test_actions_before_the_tracker(pm: pmkit.Postmortems) -> None:

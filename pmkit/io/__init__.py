@@ -94,6 +94,7 @@ register(
 
 # Readers that register themselves on import, in the order their sniff is tried
 # (the generic table reader last: it claims any JSON the others do not).
+from pmkit.io import jira as _jira  # noqa: E402, F401
 from pmkit.io import miro as _miro  # noqa: E402, F401
 from pmkit.io import platforms as _platforms  # noqa: E402, F401
 from pmkit.io import tabular as _tabular  # noqa: E402, F401

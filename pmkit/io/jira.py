@@ -29,6 +29,8 @@ import pandas as pd
 
 from pmkit import schema
 from pmkit.errors import ParseError
+from pmkit.io import Options, Reader, register
+from pmkit.io.rows import Parsed
 
 __all__ = ["COLUMNS", "read_jira"]
 
@@ -263,3 +265,31 @@ def read_jira(
         }
     )
     return frame
+
+
+def sniff_jira(name: str, head: str) -> bool:
+    """Does the start of a JSON file look like a Jira search response?"""
+    start = head.lstrip()[:1]
+    return start in ("{", "[") and '"issues"' in head and '"fields"' in head and '"key"' in head
+
+
+def _read_in_load(path: Path, text: str, out: Parsed, options: Options) -> None:
+    # A tracker export holds actions' state, not postmortems: say where it goes.
+    out.problem(
+        str(path),
+        None,
+        "warning",
+        "jira.tracker_export",
+        "this is a Jira search export, not a postmortem; merge it into the actions with "
+        f"pm.with_tracker(pmkit.io.jira.read_jira({str(path)!r}))",
+    )
+
+
+register(
+    Reader(
+        name="jira",
+        suffixes=(".json",),
+        sniff=sniff_jira,
+        read=_read_in_load,
+    )
+)
