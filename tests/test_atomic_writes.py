@@ -60,8 +60,11 @@ def test_sigkill_mid_write_leaves_a_whole_snapshot(tmp_path: Path, mode: str) ->
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == b"go"
-        # kill at a different moment of the write each time
-        time.sleep(0.05 + 0.11 * attempt)
+        # wait for a write to begin, then kill at a different moment of it each time
+        deadline = time.monotonic() + 60
+        while not any(tmp_path.glob(".snap.tmp-*")) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.03 * attempt)
         mid = any(tmp_path.glob(".snap.tmp-*"))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
