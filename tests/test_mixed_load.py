@@ -262,3 +262,48 @@ def test_tracker_updates_matching_actions_and_reports_the_rest(pm: pmkit.Postmor
     ]
     # the input collection is not modified
     assert list(pm.actions["owner"].astype(object).fillna("-")) == ["ravi", "mei", "jo", "-", "lu"]
+
+
+# -- CSV tables are streamed (bench/bench_connectors.py: 12x -> 8x the file size) ----
+
+
+def test_csv_row_with_more_values_than_the_header(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text(
+        "incident_id,at,text\n"
+        "A,2024-05-01T10:00:00Z,alert fired,stray\n"
+        'A,2024-05-01T10:05:00Z,"rolled\nback"\n'
+    )
+    pm = pmkit.load(f)
+    assert pm.events[["incident_id", "seq", "text", "line"]].values.tolist() == [
+        ["A", 0, "alert fired", 2],
+        ["A", 1, "rolled\nback", 4],
+    ]
+    assert pm.problems[["line", "level", "code", "message"]].values.tolist() == [
+        [
+            2,
+            "warning",
+            "table.extra_values",
+            "a row has 1 more value(s) than the 3 columns of the header; they were not read",
+        ]
+    ]
+
+
+def test_csv_unreadable_midway_keeps_no_rows_of_it(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_bytes(
+        b"incident_id,at,text\nA,2024-05-01T10:00:00Z,alert fired\n"
+        + b"A,2024-05-01T10:00:00Z,x\n" * 5000
+        + b"B,2024-05-01T10:00:00Z,caf\xe9 down\n"
+    )
+    pm = pmkit.load(f)
+    assert len(pm.events) == 0
+    assert list(pm.problems["code"]) == ["table.unreadable"]
+    assert (
+        pm.problems["message"]
+        .iloc[0]
+        .startswith("cannot read this .csv file as a table ('utf-8' codec can't decode byte 0xe9")
+    )
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("incident_id,at,text\n")
+    assert list(pmkit.load(header_only).problems["code"]) == ["table.empty"]
