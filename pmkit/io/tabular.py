@@ -129,12 +129,19 @@ class _Table:
         self.options = options
         self.out = out
         self.seen: set[str] = set()
+        #: one string object per distinct id, kind or person: they repeat row after
+        #: row, and a fresh copy per row was a third of a big table's memory
+        self.strings: dict[str, str] = {}
         self.tz: tzinfo | None = None
         if options.tz:
             try:
                 self.tz, _ = timeparse.resolve_zone(options.tz, None)
             except ValueError as err:
                 self.problem(None, "error", "time.unknown_zone", str(err))
+
+    def same(self, value: str) -> str:
+        """``value``, as the first equal string this file gave."""
+        return self.strings.setdefault(value, value)
 
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
         if code in self.seen:  # one row per code and file: tables repeat themselves
@@ -267,18 +274,20 @@ class _Table:
             return
         if not hasattr(self, "seq"):
             self.seq = {}
-        n = self.seq.get(str(iid), 0)
-        self.seq[str(iid)] = n + 1
+        iid = self.same(str(iid))
+        n = self.seq.get(iid, 0)
+        self.seq[iid] = n + 1
         kind = rec.get("kind")
         if kind not in schema.EVENT_KINDS:
             kind = classify.classify_event(str(text), self.options.vocabulary)
+        actor = rec.get("actor") or None
         self.out.add(
             "events",
-            incident_id=str(iid),
+            incident_id=iid,
             seq=n,
             at=micros(self.time(rec.get("at"), "at", line)),
-            kind=kind,
-            actor=rec.get("actor") or None,
+            kind=self.same(kind),
+            actor=self.same(actor) if isinstance(actor, str) else actor,
             text=str(text),
             raw_time=None if rec.get("at") is None else str(rec.get("at")),
             source=self.source,
@@ -292,16 +301,17 @@ class _Table:
             return
         if not hasattr(self, "seq"):
             self.seq = {}
-        n = self.seq.get(str(iid), 0) + 1
-        self.seq[str(iid)] = n
+        iid = self.same(str(iid))
+        n = self.seq.get(iid, 0) + 1
+        self.seq[iid] = n
         step = rec.get("step") if rec.get("step") in schema.STEPS else None
         status = rec.get("status")
         self.out.add(
             "actions",
-            incident_id=str(iid),
+            incident_id=iid,
             action_id=str(rec.get("action_id") or f"{iid}#{n}"),
             text=str(text),
-            owner=str(rec["owner"]) if rec.get("owner") not in (None, "") else None,
+            owner=self.same(str(rec["owner"])) if rec.get("owner") not in (None, "") else None,
             due=micros(self.time(rec.get("due"), "due", line, day=True)),
             status=classify.normalize_action_status(None if status is None else str(status)),
             closed_at=micros(self.time(rec.get("closed_at"), "closed_at", line, day=True)),
