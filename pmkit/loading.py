@@ -41,6 +41,9 @@ NOT_POSTMORTEMS = frozenset(
 )
 #: Documents larger than this are reported and skipped, not read whole.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: The same for platform and table exports (.json, .csv, .parquet, ...), which
+#: are legitimately large: a year of incidents with their log entries.
+DEFAULT_MAX_EXPORT_BYTES = 256 * 1024 * 1024
 #: Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN = 4000
 _CHUNK = 2000
@@ -159,7 +162,9 @@ def _pick(path: Path, data: bytes, fmt: str | None) -> Reader | None:
     return next((r for r in candidates if r.sniff(path.name, "" if r.binary else head)), None)
 
 
-def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_bytes: int) -> None:
+def _read_one(
+    path: Path, out: Parsed, options: Options, fmt: str | None, max_bytes: int | None
+) -> None:
     source = str(path)
     try:
         st = path.stat()
@@ -174,6 +179,9 @@ def _read_one(path: Path, out: Parsed, options: Options, fmt: str | None, max_by
             )
             return
         size = st.st_size
+        if max_bytes is None:
+            document = path.name.lower().endswith((".md", ".markdown", ".mdown"))
+            max_bytes = DEFAULT_MAX_BYTES if document else DEFAULT_MAX_EXPORT_BYTES
         if size > max_bytes:
             out.problem(
                 source,
@@ -254,7 +262,7 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
 
 
 def _parse_chunk(
-    paths: Sequence[Path], options: Options, fmt: str | None, max_bytes: int
+    paths: Sequence[Path], options: Options, fmt: str | None, max_bytes: int | None
 ) -> dict[str, pd.DataFrame]:
     parsed = Parsed()
     for p in paths:
@@ -287,7 +295,7 @@ def load(
     vocabulary: Vocabulary | None = None,
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     workers: int | None = None,
 ) -> Postmortems:
     """Read postmortem documents into a :class:`~pmkit.Postmortems` collection.
@@ -316,8 +324,9 @@ def load(
         in :data:`pmkit.io.READERS`) instead of recognising each by its content.
     columns : mapping, optional
         Column renames for generic tables, e.g. ``{"Incident ID": "incident_id"}``.
-    max_bytes : int
-        Larger files are reported (``file.too_large``) and skipped.
+    max_bytes : int, optional
+        Larger files are reported (``file.too_large``) and skipped, never read
+        whole. Default: 20 MiB for Markdown documents, 256 MiB for exports.
     workers : int, optional
         Processes to parse with; by default one per core for 4,000+ files.
 
