@@ -59,7 +59,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("posthog/2025-11-26-shai-hulud-attack.md", "started_at"): "pmkit reads none",
     ("posthog/2025-11-26-shai-hulud-attack.md", "mitigated_at"): "pmkit reads none",
     ("dfds/PM2020-004-CoreDNS-upgrade-issue.md", "detection_source"): "pmkit reads third_party",
-    ("chia/2021-05-26-website-outage.md", "detection_source"): "pmkit reads employee",
     ("chia/2021-05-09-negative-coin-values.md", "detection_source"): "pmkit reads unknown",
     ("chia/2022-06-28-ProxyAbuseReport.md", "detection_source"): "pmkit reads customer",
 }

@@ -88,6 +88,9 @@ _ZONE_HINT = re.compile(r"time|zone", re.I)
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
 _PREAMBLE = re.compile(r"\b(?:all (?:times|events)|unless otherwise|otherwise noted)\b", re.I)
+# "Unless otherwise noted all events happened on <date>": a date written on a
+# line is an exception for that line, not the new default for the next ones.
+_STICKY_DATE = re.compile(r"\botherwise noted\b", re.I)
 _STEM_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
 
 _ONCE_PER_DOCUMENT = frozenset({"time.no_zone", "time.no_date", "time.zone_dst", "time.pm_24h"})
@@ -792,7 +795,7 @@ class _Doc:
                 self.current_date = d
                 rest = (text[:a] + " " + text[b:]).strip(" :-—–|,.()")
                 leading = text[:a].strip(" *_(").lower() in ("", "on", "at")
-                if _PREAMBLE.search(text):
+                if _STICKY_DATE.search(text):
                     # "unless otherwise noted all events happened on ...": a date
                     # written on one line then applies to that line only
                     self.sticky_date = True
@@ -1152,6 +1155,18 @@ class _Doc:
                 return found
             if e["kind"] == "reported":
                 return "customer"
+        if not first:
+            # No line says detected or reported: the lines up to the first
+            # response often do ("engineers respond to alarms").
+            ordered = sorted(
+                (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
+            )
+            for e in ordered:
+                found = classify.detection_source(e["text"], self.vocab)
+                if found:
+                    return found
+                if e["kind"] in ("acknowledged", "mitigated", "resolved"):
+                    break
         summary = " ".join(self.summary_parts)[:2000]
         found = classify.detection_source(summary, self.vocab) if summary else None
         return found or "unknown"
