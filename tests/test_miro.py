@@ -308,3 +308,11 @@ def test_fetch_board_bad_pages(api: str) -> None:
 def test_fetch_board_unreachable() -> None:
     with pytest.raises(ParseError, match=r"cannot reach the Miro API at http://127\.0\.0\.1:9/"):
         fetch_board("b", "t", base_url="http://127.0.0.1:9")
+
+
+def test_html_to_text_leaves_no_tag_opener_in_text() -> None:
+    from pmkit.io._html import html_to_text
+
+    assert html_to_text("&lt;script&gt;alert(1)&lt;/script&gt;") == "< script>alert(1)< /script>"
+    assert html_to_text("note <script src=x") == "note < script src=x"
+    assert html_to_text("<p>a &lt; b</p>") == "a < b"

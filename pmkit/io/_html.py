@@ -10,6 +10,7 @@ line breaks and runs of spaces collapse.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 __all__ = ["html_to_text"]
@@ -73,6 +74,9 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def html_to_text(html: str | None) -> str:
     """The visible text of an HTML fragment, one line per paragraph.
 
@@ -102,7 +106,10 @@ def html_to_text(html: str | None) -> str:
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return _tidy("".join(parser.parts))
+    text = _tidy("".join(parser.parts))
+    # "&lt;script&gt;" decodes to a tag opener, and the parser keeps a trailing
+    # unclosed tag as text: no text column may hold "<letter", so split it.
+    return _TAG_OPEN.sub("< ", text) if "<" in text else text
 
 
 def _tidy(text: str) -> str:
