@@ -177,6 +177,18 @@ def _pd_entry_text(entry: dict[str, Any]) -> str:
     return html_to_text(str(entry.get("summary") or entry.get("type") or ""))
 
 
+def _open(
+    text: str, source: str, vocabulary: Vocabulary | None, out: Parsed | None, platform: str
+) -> tuple[Parsed, _Export, Any, list[dict[str, Any]] | None]:
+    """Parse an export and find its incident records; ``records`` is None when there
+    are none (the reason is already a problem row)."""
+    out = Parsed() if out is None else out
+    ex = _Export(platform, source, vocabulary, out)
+    doc = load_json(text, source, out, platform)
+    records = None if doc is None else ex.records(doc, "incidents", "incident")
+    return out, ex, doc, records
+
+
 def read_pagerduty(
     text: str,
     *,
@@ -214,12 +226,7 @@ def read_pagerduty(
     >>> p.tables["incidents"]["severity"], p.tables["events"]["kind"]
     (['SEV2'], ['acknowledged'])
     """
-    out = Parsed() if out is None else out
-    doc = load_json(text, source, out, "PagerDuty")
-    if doc is None:
-        return out
-    ex = _Export("PagerDuty", source, vocabulary, out)
-    records = ex.records(doc, "incidents", "incident")
+    out, ex, doc, records = _open(text, source, vocabulary, out, "PagerDuty")
     if records is None:
         return out
     beside: dict[str, list[dict[str, Any]]] = {}
@@ -353,12 +360,7 @@ def read_incidentio(
     >>> p.tables["incidents"]["incident_id"], p.tables["incidents"]["severity"]
     (['INC-7'], ['SEV2'])
     """
-    out = Parsed() if out is None else out
-    doc = load_json(text, source, out, "incident.io")
-    if doc is None:
-        return out
-    ex = _Export("incident.io", source, vocabulary, out)
-    records = ex.records(doc, "incidents", "incident")
+    out, ex, doc, records = _open(text, source, vocabulary, out, "incident.io")
     if records is None:
         return out
     beside: dict[str, list[dict[str, Any]]] = {}
@@ -474,12 +476,7 @@ def read_statuspage(
     >>> p.tables["incidents"]["severity"]
     ['SEV1']
     """
-    out = Parsed() if out is None else out
-    doc = load_json(text, source, out, "Statuspage")
-    if doc is None:
-        return out
-    ex = _Export("Statuspage", source, vocabulary, out)
-    records = ex.records(doc, "incidents", "incident")
+    out, ex, _doc, records = _open(text, source, vocabulary, out, "Statuspage")
     if records is None:
         return out
     for index, rec in enumerate(records):
