@@ -393,10 +393,10 @@ def test_nothing_from_input_is_executed_or_unpickled() -> None:
 def test_yaml_loader_is_a_safe_one() -> None:
     import yaml
 
-    from pmkit.io import markdown
+    from pmkit.io.markdown import _text
 
-    assert issubclass(markdown._YAML_LOADER, yaml.SafeLoader) or (
-        markdown._YAML_LOADER.__name__ == "CSafeLoader"
+    assert issubclass(_text._YAML_LOADER, yaml.SafeLoader) or (
+        _text._YAML_LOADER.__name__ == "CSafeLoader"
     )
 
 

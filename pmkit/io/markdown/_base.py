@@ -1,0 +1,341 @@
+"""State of one document being read: front matter, metadata, zones, times, problems."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from pmkit import timeparse
+from pmkit.classify import Vocabulary
+from pmkit.io.markdown._text import (
+    _BULLET,
+    _META_KEYS,
+    _META_LINE,
+    _ONCE_PER_DOCUMENT,
+    _STEM_DATE,
+    _TAG_OPEN,
+    _YAML_LOADER,
+    _check_aliases,
+    _clean_inline,
+    _flat_yaml,
+    _no_tags,
+)
+from pmkit.io.rows import Parsed
+
+
+class _DocBase:
+    """State while reading one document."""
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        tz: str | None,
+        vocabulary: Vocabulary | None,
+        out: Parsed,
+    ) -> None:
+        self.source = source
+        self.vocab = vocabulary
+        self.out = out
+        self.tz_arg = tz
+        self.lines = text.split("\n")
+        self.meta: dict[str, Any] = {}
+        self.incident_id = PurePath(source).stem
+        self.title: str | None = None
+        self.summary_parts: list[str] = []
+        self.preamble_parts: list[str] = []
+        self.zone: str | None = None  # zone text in force for the document
+        self.zone_line = 0
+        self.doc_date: date | None = None
+        self.events: list[dict[str, Any]] = []
+        self.n_actions = 0
+        self.seen_problems: set[tuple[str, str]] = set()
+        self.pending_problems: list[tuple[int | None, str, str, str]] = []
+        self.has_timeline = False
+        self.prose: list[tuple[int, str, str | None]] = []
+
+    # -- problems ---------------------------------------------------------
+    def problem(self, line: int | None, level: str, code: str, message: str) -> None:
+        # One row per code for problems that repeat on every line of a timeline.
+        key = (code, "" if code in _ONCE_PER_DOCUMENT else message)
+        if key in self.seen_problems:
+            return
+        self.seen_problems.add(key)
+        if "<" in message:  # messages quote the input
+            message = _TAG_OPEN.sub("< ", message)
+        self.pending_problems.append((line, level, code, message))
+
+    # -- front matter -----------------------------------------------------
+    def front_matter(self) -> int:
+        """Parse YAML (---) or TOML (+++) front matter; return the first body line index."""
+        lines = self.lines
+        if not lines or lines[0].strip() not in ("---", "+++"):
+            return 0
+        fence = lines[0].strip()
+        end = None
+        for i in range(1, min(len(lines), 2000)):
+            if lines[i].strip() == fence or (fence == "---" and lines[i].strip() == "..."):
+                end = i
+                break
+        if end is None:
+            self.problem(
+                1,
+                "error",
+                "frontmatter.unclosed",
+                f"front matter opened with {fence} on line 1 is never closed; "
+                f"add a closing {fence} line",
+            )
+            return 1
+        body = "\n".join(lines[1:end])
+        data: Any
+        try:
+            if fence == "+++":
+                data = tomllib.loads(body)
+            else:
+                data = _flat_yaml(lines, 1, end)
+                if data is None:
+                    data = yaml.load(body, Loader=_YAML_LOADER)
+                    if "*" in body:
+                        _check_aliases(data)
+        except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            kind = "TOML" if fence == "+++" else "YAML"
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            self.problem(
+                line,
+                "error",
+                "frontmatter.invalid",
+                f"front matter is not valid {kind} ({first}); the document body is still read",
+            )
+            return end + 1
+        if data is None:
+            return end + 1
+        if not isinstance(data, dict):
+            self.problem(
+                1,
+                "error",
+                "frontmatter.not_mapping",
+                f"front matter must be a mapping of keys to values, found {type(data).__name__}",
+            )
+            return end + 1
+        extra = data.get("extra")
+        if isinstance(extra, dict):
+            data = {**extra, **data}
+        self.meta = {str(k).strip().lower().replace(" ", "_"): v for k, v in data.items()}
+        return end + 1
+
+    def meta_str(self, *keys: str) -> str | None:
+        for k in keys:
+            v = self.meta.get(k)
+            if v is None or isinstance(v, dict | list):
+                continue
+            s = _no_tags(str(v).strip())
+            if s:
+                return s
+        return None
+
+    # -- time helpers -----------------------------------------------------
+    def zone_for(self, on: date | None, line: int) -> tzinfo | None:
+        zone = self.zone or self.tz_arg
+        if zone is None:
+            return None
+        try:
+            tz, warn = timeparse.resolve_zone(zone, on)
+        except ValueError as err:
+            self.problem(line, "warning", "time.unknown_zone", str(err))
+            return None
+        if warn is not None:
+            self.problem(line, "warning", warn[0], warn[1])
+        return tz
+
+    def set_zone(self, zone: str, line: int) -> None:
+        try:
+            timeparse.resolve_zone(zone, None)
+        except ValueError as err:
+            self.problem(line, "warning", "time.unknown_zone", str(err))
+            return
+        self.zone = zone
+        self.zone_line = line
+
+    def meta_time(self, value: Any, key: str) -> datetime | None:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                tz = self.zone_for(value.date(), 1)
+                if tz is None:
+                    self.problem(
+                        1,
+                        "error",
+                        "time.no_zone",
+                        f"front matter {key} {value.isoformat()} has no time zone; "
+                        "add an offset, a `timezone:` key, or pass tz= to pmkit.load",
+                    )
+                    return None
+                value = value.replace(tzinfo=tz)
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:
+                self.problem(
+                    1,
+                    "error",
+                    "time.invalid",
+                    f"front matter {key} {value.isoformat()} is out of range in UTC",
+                )
+                return None
+        if isinstance(value, date):
+            return None
+        if not isinstance(value, str):
+            return None
+        m = timeparse.find_time(value)
+        if m is None:
+            self.problem(
+                1,
+                "warning",
+                "frontmatter.bad_value",
+                f"front matter {key} {value!r} is not a date and time; "
+                "write it as 2026-09-14T09:12:00+02:00",
+            )
+            return None
+        return self.absolute(m, 1, self.doc_date)
+
+    def absolute(self, m: timeparse.TimeMatch, line: int, on: date | None) -> datetime | None:
+        try:
+            # year 0 is written, not missing: date() reports it
+            if m.year is not None and m.month is not None and m.day is not None:
+                day: date | None = date(m.year, m.month, m.day)
+            else:
+                day = on
+        except ValueError as err:
+            self.problem(
+                line, "error", "time.invalid", f"invalid date in {m.raw!r}: {err}; check it"
+            )
+            return None
+        if day is None:
+            self.problem(
+                line,
+                "error",
+                "time.no_date",
+                f"times (first: {m.raw!r}) have no date and none is stated before them; "
+                "write the date once above the timeline (e.g. 'All events on 2026-09-14')",
+            )
+            return None
+        if self.first_date is None:
+            self.first_date = day
+        if m.zone is not None:
+            tz: tzinfo | None = UTC
+        else:
+            tz = self.zone_for(day, line)
+        if tz is None:
+            self.problem(
+                line,
+                "error",
+                "time.no_zone",
+                f"timeline times (first: {m.raw!r}) state no time zone; write one above the "
+                "timeline (e.g. 'All times in UTC'), or pass tz='Europe/Paris' to pmkit.load",
+            )
+            return None
+        try:
+            return timeparse.to_utc(m, on=day, tz=tz)
+        except (ValueError, OverflowError) as err:
+            self.problem(line, "error", "time.invalid", f"{err}")
+            return None
+
+    # -- body ---------------------------------------------------------------
+    def heading_context(self, title: str, line: int) -> None:
+        zone = timeparse.find_zone_statement(title)
+        if zone:
+            self.set_zone(zone, line)
+        d = timeparse.find_date(title)
+        if d is not None:
+            self.current_date = d
+
+    current_date: date | None = None
+    sticky_date = False
+    in_prose = False
+    first_date: date | None = None  # date of the first timeline time, zone or not
+
+    def summary_date(self) -> date | None:
+        for part in (*self.summary_parts, *self.preamble_parts):
+            d = timeparse.find_date(part)
+            if d is not None:
+                return d
+        return None
+
+    def apply_meta(self) -> None:
+        meta = self.meta
+        iid = self.meta_str("id", "incident_id", "key")
+        if iid:
+            self.incident_id = iid
+        self.title = self.meta_str("title")
+        zone = self.meta_str("timezone", "tz", "time_zone", "zone")
+        if zone:
+            self.set_zone(zone, 1)
+        raw_date = meta.get("date")
+        if isinstance(raw_date, datetime):
+            self.doc_date = raw_date.date()
+        elif isinstance(raw_date, date):
+            self.doc_date = raw_date
+        elif isinstance(raw_date, str):
+            self.doc_date = timeparse.find_date(raw_date)
+            if self.doc_date is None:
+                self.problem(
+                    1,
+                    "warning",
+                    "frontmatter.bad_value",
+                    f"front matter date {raw_date!r} is not a date; write it as 2026-09-14",
+                )
+        if self.doc_date is None:
+            m = _STEM_DATE.search(PurePath(self.source).name)
+            if m:
+                try:
+                    self.doc_date = date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    self.doc_date = None
+        self.current_date = self.doc_date
+
+    # -- sections -------------------------------------------------------------
+    def paragraphs(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Bullets (with their continuation lines), table rows and paragraphs as items."""
+        items: list[tuple[int, str]] = []
+        cur: list[str] = []
+        cur_line = 0
+        for line_no, raw in block:
+            s = raw.strip()
+            if not s:
+                if cur:
+                    items.append((cur_line, " ".join(cur)))
+                    cur = []
+                continue
+            bm = _BULLET.match(raw)
+            if bm or s.startswith("|"):
+                if cur:
+                    items.append((cur_line, " ".join(cur)))
+                cur = [bm.group(2) if bm else s]
+                cur_line = line_no
+                continue
+            if not cur:
+                cur_line = line_no
+            cur.append(s)
+        if cur:
+            items.append((cur_line, " ".join(cur)))
+        return items
+
+    def inline_meta(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Take ``**Team:** payments``-style metadata lines out of a block.
+
+        Many templates put a small key/value block under the title instead of
+        front matter. Front matter wins where both give a key.
+        """
+        rest: list[tuple[int, str]] = []
+        for line, raw in block:
+            m = _META_LINE.match(raw) if ":" in raw else None
+            if m is None:
+                rest.append((line, raw))
+                continue
+            key = _META_KEYS[m.group(1).strip().lower()]
+            self.meta.setdefault(key, _clean_inline(m.group(2)))
+        return rest

@@ -1,0 +1,356 @@
+"""One document end to end: walk the sections, then derive the incident row."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from pmkit import classify
+from pmkit.io._incident import KIND_OF_MILESTONE, micros
+from pmkit.io.markdown._sections import _Sections
+from pmkit.io.markdown._text import (
+    _ACTOR,
+    _CANVAS_STEPS,
+    _EPOCH,
+    _FENCE,
+    _HEADING,
+    _IDEA_SECTIONS,
+    _MARKER_HINT,
+    _MAX_SUMMARY,
+    _MILESTONE_KEYS,
+    _bold_heading,
+    _clean_inline,
+    _midnight,
+    _section,
+)
+
+
+class _Doc(_Sections):
+    """Walks a document's sections, then builds its incident, events and problems rows."""
+
+    def run(self) -> None:
+        body = self.front_matter()
+        self.apply_meta()
+        lines = self.lines
+        section: str | None = "preamble"
+        heading_text: str | None = None
+        section_level = 0
+        in_fence: str | None = None
+        block: list[tuple[int, str]] = []
+        handlers: dict[str, Callable[[list[tuple[int, str]], str | None, str | None], None]] = {}
+        for name in _IDEA_SECTIONS:
+            handlers[name] = self.read_ideas
+        handlers["timeline"] = self.read_timeline
+        handlers["next_steps"] = self.read_actions
+        handlers["summary"] = self.read_summary
+        handlers["preamble"] = self.read_preamble
+        for name in ("impact", "resolution", "other"):
+            handlers[name] = self.read_prose
+        sub_step: str | None = None
+
+        def flush() -> None:
+            if block:
+                handler = handlers.get(section or "other")
+                if handler is not None:
+                    handler(block, heading_text, sub_step)
+            block.clear()
+
+        prev_plain = ""
+        for idx in range(body, len(lines)):
+            raw = lines[idx]
+            stripped = raw.strip()
+            if in_fence is not None:
+                if stripped.startswith(in_fence):
+                    in_fence = None
+                continue
+            fm = _FENCE.match(stripped) if stripped[:1] in ("`", "~") else None
+            if fm:
+                in_fence = fm.group(1)[:3]
+                continue
+            hm = _HEADING.match(stripped) if stripped.startswith("#") else None
+            level = 0
+            title = ""
+            if hm:
+                level = len(hm.group(1))
+                title = _clean_inline(stripped[hm.end() :].rstrip(" \t#"))
+            elif (
+                stripped[:1] == "="
+                and set(stripped) <= {"="}
+                and prev_plain
+                and not prev_plain.startswith(("-", "*", "|"))
+            ):
+                level, title = 1, _clean_inline(prev_plain)
+                if block and block[-1][1].strip() == prev_plain:
+                    block.pop()
+            elif stripped[:1] in ("*", "_") and _bold_heading(stripped):
+                level, title = 7, _clean_inline(stripped)
+            if level:
+                prev_plain = ""
+                found = _section(title, self.vocab)
+                if self.title is None and level == 1 and found is None:
+                    # the document's title: the text under it is still the preamble
+                    self.title = title
+                    flush()
+                    self.heading_context(title, idx + 1)
+                    continue
+                if found is None and level == 7:
+                    # A bold line that names no section is ordinary text.
+                    block.append((idx + 1, raw))
+                    continue
+                flush()
+                self.heading_context(title, idx + 1)
+                if found is None and section not in (None, "preamble") and level > section_level:
+                    # An unknown sub-heading (a date, a phase) stays in its section.
+                    continue
+                if section == "next_steps" and level > section_level and found in _CANVAS_STEPS:
+                    sub_step = found
+                    continue
+                if found == "timeline":
+                    self.has_timeline = True
+                section, heading_text, section_level, sub_step = found, title, level, None
+                if section is None and self.title is None:
+                    self.title = title
+                continue
+            prev_plain = stripped
+            block.append((idx + 1, raw))
+        flush()
+
+    def finish(self) -> None:
+        if not any(e["at"] is not None for e in self.events):
+            self.prose_timeline()
+        events = self.events
+        texts = [e["text"] for e in events]
+        kinds = classify.classify_events(texts, self.vocab) if texts else []
+        # explicit markers are removed from the text kept
+        for e, kind in zip(events, kinds, strict=True):
+            e["kind"] = kind
+            if kind != "note" and _MARKER_HINT.search(e["text"]):
+                marker, rest = classify.event_marker(e["text"], self.vocab)
+                if marker is not None:
+                    e["text"] = rest.strip(" :-—–")
+        self.resolve_relative(events)
+        milestones: dict[str, datetime | None] = {}
+        provenance: dict[str, str | None] = {}
+        for col, keys in _MILESTONE_KEYS.items():
+            value = next((self.meta[k] for k in keys if k in self.meta), None)
+            at = self.meta_time(value, col) if value is not None else None
+            if at is not None:
+                milestones[col], provenance[col] = at, "metadata"
+                continue
+            wanted = KIND_OF_MILESTONE[col]
+            times = [e["at"] for e in events if e["kind"] in wanted and e["at"] is not None]
+            if times:
+                milestones[col], provenance[col] = min(times), "timeline"
+            else:
+                milestones[col], provenance[col] = None, None
+        if milestones["started_at"] is None:
+            self.infer_start(events, milestones, provenance)
+        if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
+            milestones["mitigated_at"] = milestones["resolved_at"]
+            provenance["mitigated_at"] = provenance["resolved_at"]
+            self.problem(
+                None,
+                "warning",
+                "milestone.inferred",
+                "no line marks when the impact was mitigated; mitigated_at is taken as "
+                "resolved_at, when it had ended at the latest. Mark the right line [mitigated]",
+            )
+        self.check_order(milestones, provenance)
+        source_kind = self.detection(events)
+        timed = [e["at"] for e in events if e["at"] is not None]
+        occurred = (
+            milestones["started_at"]
+            or milestones["detected_at"]
+            or (min(timed) if timed else None)
+            or _midnight(self.first_date or self.doc_date or self.summary_date())
+        )
+        if occurred is None:
+            self.problem(
+                None,
+                "warning",
+                "date.missing",
+                "no date found in front matter, file name, timeline or text; add `date:` "
+                "front matter or name the file YYYY-MM-DD-title.md",
+            )
+        if not self.has_timeline:
+            self.problem(
+                None,
+                "warning",
+                "timeline.missing",
+                "no Timeline section; milestones could only come from front matter",
+            )
+        severity, sev_warning = classify.normalize_severity(self.meta.get("severity"))
+        if sev_warning:
+            self.problem(1, "warning", "frontmatter.bad_value", sev_warning)
+        status = self.meta_str("status")
+        status = status.lower() if status else None
+        if status is None:
+            status = "resolved" if milestones["resolved_at"] is not None else None
+        summary = " ".join(self.summary_parts) or " ".join(self.preamble_parts[:3])
+        out = self.out
+        row: dict[str, Any] = {
+            "incident_id": self.incident_id,
+            "title": self.title or PurePath(self.source).stem,
+            "summary": summary[:_MAX_SUMMARY] or None,
+            "severity": severity,
+            "team": self.meta_str("team", "owner_team", "squad"),
+            "service": self.meta_str("service", "services", "component", "system"),
+            "status": status,
+            "occurred_at": micros(occurred),
+            "detection_source": source_kind,
+            "reported_by": self.meta_str("reported_by"),
+            "tz": self.zone or self.tz_arg,
+            "source": self.source,
+        }
+        for col, at in milestones.items():
+            row[col] = micros(at)
+            row[col.replace("_at", "_from")] = provenance[col]
+        out.add("incidents", **row)
+        for seq, e in enumerate(events):
+            actor = None
+            am = _ACTOR.search(e["text"])
+            if am:
+                actor = am.group(1) or am.group(2)
+            out.add(
+                "events",
+                incident_id=self.incident_id,
+                seq=seq,
+                at=micros(e["at"]),
+                kind=e["kind"],
+                actor=actor,
+                text=e["text"],
+                raw_time=e["raw_time"],
+                time_precision=e["time_precision"],
+                approximate=e["approximate"],
+                source=self.source,
+                line=e["line"],
+                heading=e["heading"],
+            )
+        for line, level, code, message in self.pending_problems:
+            out.add(
+                "problems",
+                source=self.source,
+                line=line,
+                incident_id=self.incident_id,
+                level=level,
+                code=code,
+                message=message,
+            )
+
+    def infer_start(
+        self,
+        events: list[dict[str, Any]],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+    ) -> None:
+        """No line marks the start: the earliest line before detection is the start.
+
+        Timelines usually open with the change that began the impact; when the
+        earliest line is the detection itself nothing is inferred.
+        """
+        timed = [e for e in events if e["at"] is not None]
+        if not timed:
+            return
+        first = min(timed, key=lambda e: (e["at"], e["line"]))
+        detected = milestones["detected_at"]
+        if first["kind"] in ("detected", "reported") or detected is None:
+            return
+        if first["at"] >= detected:
+            return
+        milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
+        self.problem(
+            first["line"],
+            "warning",
+            "milestone.inferred",
+            "no timeline line marks the start of impact; started_at is taken from the "
+            "earliest line before detection. Mark the right line [start] to be explicit",
+        )
+
+    def resolve_relative(self, events: list[dict[str, Any]]) -> None:
+        rel = [e for e in events if e["relative"] is not None]
+        if not rel:
+            return
+        anchor = next(
+            (e["at"] for e in events if e["kind"] == "impact_start" and e["at"] is not None), None
+        )
+        if anchor is None:
+            start = self.meta.get("started_at")
+            if start is not None:
+                anchor = self.meta_time(start, "started_at")
+        if anchor is None:
+            self.problem(
+                rel[0]["line"],
+                "warning",
+                "time.relative_no_anchor",
+                "relative times (T+12m) need the start time: mark a line [start] with a clock "
+                "time or give started_at in front matter",
+            )
+            return
+        for e in rel:
+            try:
+                e["at"] = anchor + e["relative"]
+            except OverflowError:
+                self.problem(
+                    e["line"],
+                    "error",
+                    "time.invalid",
+                    f"{e['raw_time']!r} after the start is past the year 9999",
+                )
+
+    def check_order(
+        self, milestones: dict[str, datetime | None], provenance: dict[str, str | None]
+    ) -> None:
+        order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
+        present = [(c, milestones[c]) for c in order if milestones[c] is not None]
+        for (a, ta), (b, tb) in itertools.pairwise(present):
+            assert ta is not None and tb is not None
+            if tb < ta:
+                self.problem(
+                    None,
+                    "warning",
+                    "milestone.order",
+                    f"{b} ({tb:%Y-%m-%d %H:%M} UTC) is before {a} ({ta:%Y-%m-%d %H:%M} UTC); "
+                    "durations between them are left out of the metrics",
+                )
+
+    def detection(self, events: list[dict[str, Any]]) -> str:
+        given = self.meta_str("detection_source", "detected_by", "detection")
+        if given:
+            norm = classify.normalize_detection_source(given)
+            if norm is not None:
+                return norm
+            self.problem(
+                1,
+                "warning",
+                "frontmatter.bad_value",
+                f"detection_source {given!r} is not one of monitoring, customer, employee, "
+                "third_party, automated_test, unknown",
+            )
+        first = sorted(
+            (e for e in events if e["kind"] in ("detected", "reported")),
+            key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
+        )
+        for e in first[:1]:
+            found = classify.detection_source(e["text"], self.vocab)
+            if found:
+                return found
+            if e["kind"] == "reported":
+                return "customer"
+        if not first:
+            # No line says detected or reported: the lines up to the first
+            # response often do ("engineers respond to alarms").
+            ordered = sorted(
+                (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
+            )
+            for e in ordered:
+                found = classify.detection_source(e["text"], self.vocab)
+                if found:
+                    return found
+                if e["kind"] in ("acknowledged", "mitigated", "resolved"):
+                    break
+        summary = " ".join(self.summary_parts)[:2000]
+        found = classify.detection_source(summary, self.vocab) if summary else None
+        return found or "unknown"

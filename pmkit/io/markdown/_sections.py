@@ -1,0 +1,232 @@
+"""Summary, prose, remediation ideas and next steps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from pmkit import classify, timeparse
+from pmkit.io._incident import micros
+from pmkit.io.markdown._text import (
+    _ACTOR,
+    _BULLET,
+    _CHECKBOX,
+    _DIGIT,
+    _DUE_LABEL,
+    _META_SPLIT,
+    _OWNER_LABEL,
+    _SENTENCE,
+    _STEP_NAMES,
+    _STEP_TAG,
+    _TABLE_SEP,
+    _TRACKER,
+    _action_header,
+    _cells,
+    _clauses,
+    _clean_inline,
+    _is_list_item,
+    _section,
+)
+from pmkit.io.markdown._timeline import _Timeline
+
+
+class _Sections(_Timeline):
+    """Reads the summary, prose, canvas ideas and actions."""
+
+    def read_summary(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        block = self.inline_meta(block)
+        for line, text in self.paragraphs(block):
+            self.summary_parts.append(_clean_inline(text))
+            self.context_from(text, 0)
+            self.prose.append((line, text, heading))
+
+    def read_preamble(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        block = self.inline_meta(block)
+        for line, text in self.paragraphs(block):
+            self.preamble_parts.append(_clean_inline(text))
+            self.context_from(text, line)
+            self.prose.append((line, text, heading))
+
+    def read_prose(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
+        for line, text in self.paragraphs(block):
+            self.prose.append((line, text, heading))
+
+    def prose_timeline(self) -> None:
+        """No timeline section gave a time: read the times written in sentences.
+
+        Short postmortems tell their timeline in prose ("At 15:23 UTC we received
+        a report ..."): each sentence with a clock time becomes an event.
+        """
+        self.in_prose = True
+        self.current_date = self.doc_date
+        for line, text, heading in self.prose:
+            for sentence in _SENTENCE.split(text):
+                if not _DIGIT.search(sentence):
+                    continue
+                m = timeparse.find_time(sentence)
+                if m is None or m.relative is not None:
+                    d = timeparse.find_date(sentence)
+                    if d is not None:
+                        self.current_date = d
+                    continue
+                for clause in _clauses(sentence, m):
+                    self.timeline_item(clause, line, heading, None)
+        self.in_prose = False
+
+    def context_from(self, text: str, line: int) -> None:
+        if self.zone is None:
+            zone = timeparse.find_zone_statement(text)
+            if zone:
+                self.set_zone(zone, line)
+
+    def read_ideas(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
+        step = _section(heading or "", self.vocab)
+        header: list[str] | None = None
+        for line, item in self.paragraphs(block):
+            if item.startswith("|"):
+                cells = _cells(item)
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                if header is None:
+                    header = [c.lower() for c in cells]
+                    continue
+                text = _clean_inline(" — ".join(c for c in cells if c))
+            else:
+                text = _clean_inline(item)
+            if not text or (text.endswith(":") and len(text) < 80):
+                continue
+            self.out.add(
+                "ideas",
+                incident_id=self.incident_id,
+                step=step,
+                text=text,
+                heading=heading,
+                source=self.source,
+                line=line,
+            )
+
+    def read_actions(
+        self, block: list[tuple[int, str]], heading: str | None, sub_step: str | None
+    ) -> None:
+        header: dict[str, int] | None = None
+        items = self.paragraphs(block)
+        listed = any(_BULLET.match(raw) or raw.lstrip().startswith("|") for _, raw in block)
+        for line, item in items:
+            if listed and not _is_list_item(block, line):
+                continue  # guidance prose around a list of actions
+            if item.startswith("|"):
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                cells = _cells(item)
+                if header is None:
+                    header = _action_header(cells)
+                    continue
+                self.table_action(cells, header, line, heading, sub_step)
+                continue
+            self.list_action(item, line, heading, sub_step)
+
+    def add_action(
+        self,
+        *,
+        text: str,
+        owner: str | None,
+        due: date | None,
+        status: str,
+        step: str | None,
+        tracker: str | None,
+        line: int,
+    ) -> None:
+        self.n_actions += 1
+        self.out.add(
+            "actions",
+            incident_id=self.incident_id,
+            action_id=f"{self.incident_id}#{self.n_actions}",
+            text=text,
+            owner=owner,
+            due=micros(datetime(due.year, due.month, due.day, tzinfo=UTC)) if due else None,
+            status=status,
+            step=step,
+            tracker_key=tracker,
+            source=self.source,
+            line=line,
+        )
+
+    def list_action(self, item: str, line: int, heading: str | None, sub_step: str | None) -> None:
+        checked: bool | None = None
+        cm = _CHECKBOX.match(item)
+        if cm:
+            checked = cm.group(1) not in (" ", "-")
+            item = item[cm.end() :]
+        text = _clean_inline(item)
+        if not text or (text.endswith(":") and len(text) < 80):
+            return
+        owner = None
+        om = _ACTOR.search(text)
+        if om and om.group(1):
+            owner = om.group(1)
+        else:
+            lm = _OWNER_LABEL.search(text)
+            if lm:
+                owner = lm.group(1).strip()
+        due = None
+        for dm in _DUE_LABEL.finditer(text):
+            due = timeparse.find_date(text[dm.end() : dm.end() + 40])
+            if due is not None:
+                break
+        tm = _TRACKER.search(text)
+        sm = _STEP_TAG.search(text)
+        step = _STEP_NAMES.get(sm.group(1).lower().replace("-", " ")) if sm else sub_step
+        words = _META_SPLIT.split(text, maxsplit=1)[0] if (owner or due) else text
+        if sm:
+            words = words.replace(sm.group(0), "")
+        status = classify.normalize_action_status(None, checked=checked)
+        self.add_action(
+            text=" ".join(words.split()) or text,
+            owner=owner,
+            due=due,
+            status=status,
+            step=step,
+            tracker=tm.group(1) if tm else None,
+            line=line,
+        )
+
+    def table_action(
+        self,
+        cells: list[str],
+        header: dict[str, int],
+        line: int,
+        heading: str | None,
+        sub_step: str | None,
+    ) -> None:
+        def cell(name: str) -> str | None:
+            i = header.get(name)
+            if i is None or i >= len(cells):
+                return None
+            v = _clean_inline(cells[i])
+            return v or None
+
+        text = cell("text")
+        if text is None:
+            return
+        owner = cell("owner")
+        if owner and owner.lower() in ("-", "n/a", "tbd", "none", "?"):
+            owner = None
+        due_text = cell("due")
+        due = timeparse.find_date(due_text) if due_text else None
+        status_text = cell("status")
+        step_text = cell("step")
+        step = _STEP_NAMES.get(step_text.lower()) if step_text else sub_step
+        tracker_text = cell("tracker") or text
+        tm = _TRACKER.search(tracker_text)
+        self.add_action(
+            text=text,
+            owner=owner.lstrip("@") if owner else None,
+            due=due,
+            status=classify.normalize_action_status(status_text),
+            step=step,
+            tracker=tm.group(1) if tm else None,
+            line=line,
+        )

@@ -1,0 +1,221 @@
+"""Timeline sections: bullets, tables and prose lines into events."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, date, datetime, timedelta
+
+from pmkit import timeparse
+from pmkit.io.markdown._base import _DocBase
+from pmkit.io.markdown._text import (
+    _BULLET,
+    _PLACEHOLDER_TIME,
+    _PREAMBLE,
+    _STICKY_DATE,
+    _TABLE_SEP,
+    _ZONE_HINT,
+    _ZONE_TOKEN,
+    _cells,
+    _clean_inline,
+)
+
+
+class _Timeline(_DocBase):
+    """Reads Timeline sections into events."""
+
+    def read_timeline(
+        self, block: list[tuple[int, str]], heading: str | None, _s: str | None
+    ) -> None:
+        header: list[str] | None = None
+        time_col = 0
+        prev_at: datetime | None = None
+        for line, item in self.paragraphs(block):
+            if item.startswith("|"):
+                if _TABLE_SEP.fullmatch(item.strip()):
+                    continue
+                cells = _cells(item)
+                if header is None and not any(timeparse.find_time(c) for c in cells):
+                    self.zone_from_header(cells, line)
+                    header = [c.lower() for c in cells]
+                    time_col = next(
+                        (i for i, h in enumerate(header) if "time" in h or "date" in h), 0
+                    )
+                    continue
+                lead = cells[time_col] if time_col < len(cells) else ""
+                rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
+                if timeparse.find_time(lead) is None and timeparse.find_date(lead) is not None:
+                    # a date-only first cell: the time may be in the next cell
+                    self.current_date = timeparse.find_date(lead)
+                text = f"{lead} {rest}".strip()
+            else:
+                text = item
+            prev_at = self.timeline_item(text, line, heading, prev_at)
+
+    def zone_from_header(self, cells: list[str], line: int) -> None:
+        """``| Date and Time in CET | Event |``: a zone named in a column header."""
+        for token in _ZONE_TOKEN.findall(" ".join(cells)):
+            try:
+                timeparse.resolve_zone(token, None)
+            except ValueError:
+                continue
+            self.set_zone(token, line)
+            return
+
+    def timeline_item(
+        self, item: str, line: int, heading: str | None, prev_at: datetime | None
+    ) -> datetime | None:
+        text = _clean_inline(item)
+        if not text:
+            return prev_at
+        zone = timeparse.find_zone_statement(text) if _ZONE_HINT.search(text) else None
+        if zone:
+            self.set_zone(zone, line)
+        m = timeparse.find_time(text)
+        if m is None and _PLACEHOLDER_TIME.search(text):
+            return self.placeholder_item(text, line, heading, prev_at)
+        if m is None:
+            ds = timeparse.find_date_span(text)
+            if ds is not None:
+                d, a, b = ds
+                self.current_date = d
+                rest = (text[:a] + " " + text[b:]).strip(" :-—–|,.()")
+                leading = text[:a].strip(" *_(").lower() in ("", "on", "at")
+                if _STICKY_DATE.search(text):
+                    # "unless otherwise noted all events happened on ...": a date
+                    # written on one line then applies to that line only
+                    self.sticky_date = True
+                if len(rest.split()) < 4 or not leading or zone or _PREAMBLE.search(text):
+                    return prev_at  # a date line that later lines inherit
+                # a dated line without a clock time: an event to the day
+                tz = self.zone_for(d, line) if (self.zone or self.tz_arg) else UTC
+                day_at = datetime(d.year, d.month, d.day, tzinfo=tz or UTC).astimezone(UTC)
+                self.add_event(rest, day_at, None, line, heading, text[a:b], "day", False)
+                return prev_at
+            if timeparse.is_placeholder(text):
+                self.problem(
+                    line,
+                    "warning",
+                    "time.placeholder",
+                    f"timeline line has a placeholder instead of a time ({text[:40]!r}); "
+                    "fill in the time",
+                )
+                self.add_event(text, None, None, line, heading, text[:8], "minute", False)
+                return prev_at
+            bad = timeparse.find_bad_time(text)
+            if bad is not None:
+                self.problem(
+                    line,
+                    "error",
+                    "time.invalid",
+                    f"{bad!r} is not a valid time of day (hours 0-23, minutes 0-59)",
+                )
+            if zone and len(text) < 200:
+                return prev_at
+            if self.events and not _BULLET.match(item) and len(text) > 0:
+                # prose with no time continues the previous line
+                self.events[-1]["text"] += " " + text
+                return prev_at
+            self.add_event(text, None, None, line, heading, None, None, False)
+            return prev_at
+        for code, message in m.warnings:
+            self.problem(line, "warning", code, f"{message} (in {m.raw!r})")
+        rest = " ".join((text[: m.start] + " " + text[m.end :]).split()).strip(" :-—–|,.")
+        rest = rest.lstrip(":-—–| ").strip()
+        if m.relative is not None:
+            self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
+            return prev_at
+        if m.year is not None and m.month is not None and m.day is not None:
+            if not self.sticky_date:
+                # an impossible date is reported by to_utc below
+                with contextlib.suppress(ValueError):
+                    self.current_date = date(m.year, m.month, m.day)
+            explicit = True
+        else:
+            explicit = False
+        at = self.absolute(m, line, self.current_date)
+        if self.in_prose:
+            # prose is not written in order: no rollover, no order warnings
+            self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+            return prev_at
+        if at is not None and prev_at is not None and not explicit and at < prev_at:
+            if prev_at - at > timedelta(hours=12) and at.year < 9999:
+                # past midnight: the inherited date moves on by a day
+                at += timedelta(days=1)
+                if self.current_date is not None and self.current_date.year < 9999:
+                    self.current_date += timedelta(days=1)
+            else:
+                self.problem(
+                    line,
+                    "warning",
+                    "time.out_of_order",
+                    f"timeline line at {m.raw!r} is earlier than the line before it; "
+                    "kept as written",
+                )
+        elif at is not None and prev_at is not None and at < prev_at:
+            self.problem(
+                line,
+                "warning",
+                "time.out_of_order",
+                f"timeline line at {m.raw!r} is earlier than the line before it; kept as written",
+            )
+        self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+        return at if at is not None and (prev_at is None or at > prev_at) else prev_at
+
+    def placeholder_item(
+        self, text: str, line: int, heading: str | None, prev_at: datetime | None
+    ) -> datetime | None:
+        """``2024-03-13 14:??`` or ``HH:mm``: the time was never filled in.
+
+        A known hour is kept at hour precision; otherwise the event has no time.
+        """
+        ph = _PLACEHOLDER_TIME.search(text)
+        assert ph is not None
+        ds = timeparse.find_date_span(text[: ph.start()])
+        day = ds[0] if ds is not None else self.current_date
+        rest = " ".join((text[: ph.start()] + " " + text[ph.end() :]).split())
+        if ds is not None:
+            rest = " ".join((text[: ds[1]] + " " + text[ph.end() :]).split())
+        rest = rest.strip(" :-—–|,.")
+        at = None
+        hour = ph.group(1)
+        if hour is not None and day is not None and int(hour) < 24:
+            tz = self.zone_for(day, line)
+            if tz is not None:
+                local = datetime(day.year, day.month, day.day, int(hour), tzinfo=tz)
+                at = local.astimezone(UTC)
+        self.problem(
+            line,
+            "warning",
+            "time.placeholder",
+            f"timeline line has a placeholder instead of a time ({ph.group(0)!r}); "
+            + ("read to the hour; " if at is not None else "")
+            + "fill in the time",
+        )
+        self.add_event(rest, at, None, line, heading, ph.group(0), "hour" if at else None, False)
+        return prev_at
+
+    def add_event(
+        self,
+        text: str,
+        at: datetime | None,
+        relative: timedelta | None,
+        line: int,
+        heading: str | None,
+        raw: str | None,
+        precision: str | None,
+        approximate: bool,
+    ) -> None:
+        self.events.append(
+            {
+                "text": text,
+                "at": at,
+                "relative": relative,
+                "line": line,
+                "heading": heading,
+                "raw_time": raw,
+                "time_precision": precision,
+                "approximate": approximate,
+            }
+        )
+
+    # -- finish ---------------------------------------------------------------
