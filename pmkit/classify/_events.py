@@ -1,0 +1,374 @@
+"""Event rules and explicit markers for :mod:`pmkit.classify`.
+
+Pure data: ordered ``(kind, patterns)`` pairs that :class:`pmkit.classify.Vocabulary`
+compiles, and the marker texts ``[detected]``, ``**Recovery:**`` and
+``OUTAGE BEGINS`` map to.
+"""
+
+from __future__ import annotations
+
+from pmkit.classify._rules import Rules
+
+# Event rules are tried in order and the first entry with a matching pattern wins.
+# A kind may appear in several tiers: strong, unambiguous wording early, generic
+# verbs late, so that "rollback attempted" is not a mitigation and "customer
+# confirmed issue resolved" is not a report.
+_EVENTS: Rules = (
+    (
+        "impact_start",
+        (
+            r"\bproblem started\)",
+            r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
+            r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|unintended|inadvertently)\b",
+            r"\b(?:begin|begins|began|start|starts|started) to (?:fail|time ?out|error|return"
+            r"|slow|crash|drop)\b",
+            r"\b(?:begin|begins|began|start|starts|started) to take (?:\d|longer|too long|minutes)",
+            # a symptom stated as a state: "All Kubernetes services returning 404"
+            r"^(?:all |most |some )?(?:[\w-]+ ){0,3}(?:services?|sites?|apis?|requests?|endpoints?"
+            r"|websites?|builds?)(?! still)\b.{0,12}\b(?:returning|throwing|serving) "
+            r"(?:\d{3}|errors?|5xx)",
+        ),
+    ),
+    (
+        "communicated_external",
+        (r"\bnotif(?:y|ied) (?:the |all |affected )?(?:users|customers)\b",),
+    ),
+    (
+        "detected",
+        (
+            r"\bmonitoring (?:\w+ ){0,4}detected\b",
+            r"\balerts? (?:\w+ )?(?:fired|firing|triggered|went off)\b",
+            r"\balarms? .{0,80}\bfire\b",
+        ),
+    ),
+    (
+        "resolved",
+        (
+            r"\bresolved\)",
+            r"(?<!not )(?<!n't )(?<!to be )\bresolved\b",
+            r"\bincident (?:was |is |has been )?closed\b",
+            r"\bclosed the incident\b",
+            r"\boutage (?:was |is )?closed\b",
+            r"\ball[- ]clear\b",
+            r"\bfully (?:recovered|restored|operational|functional)\b",
+            r"\bback online\b",
+            r"\bback to (?:a )?(?:normal|functional|working)\b",
+            r"\b(?:verified|confirmed) (?:working|operational)\b",
+            r"\bverified .{0,40}\boperational\b",
+            r"\b(?:reports?|reporting) back that (?:it|the fix|everything) works\b",
+            r"\bavailability confirmed\b",
+            r"\bpermanently fixed\b",
+            r"\bfix deployed and verified\b",
+            r"(?<!n't )(?<!not )\b(?:working|running|functioning) as "
+            r"(?:intended|expected|normal)\b",
+            r"\bback to (?:their |its )?normal\b",
+            r"\bservices? (?:is |are )?operational\b",
+            r"\b(?:problem|issue) was solved\b",
+            r"\bmarks? the issue as solved\b",
+        ),
+    ),
+    (
+        "action",
+        (
+            r"\broll ?back (?:fails|failed|was not|did not)\b",
+            r"\battempt(?:ed|ing|s)? (?:to (?:be )?)?(?:roll(?:ed)? ?back|revert)",
+            r"\b(?:decision|decided|decide|plan(?:ned|s)?|propos\w*) (?:was )?(?:made )?to "
+            r"(?:roll ?back|revert|fail ?over)",
+            r"\bwork(?:ing)? on (?:a |the )?(?:roll ?back|revert)",
+            r"\b(?:attempted|potential|possible|amended|partial) fix\b",
+            r"\battempt(?:ed|ing|s) to\b",
+            # a fix written or started is not yet a fix in place
+            r"\bfix(?:es)? committed\b",
+            r"\b(?:roll ?back|revert|fail ?over)\b.{0,60}\binitiated\b",
+            r"\binitiated (?:a |the )?(?:roll ?back|revert|fail ?over)\b",
+        ),
+    ),
+    (
+        "resolved",
+        (
+            r"\breleased?\b.{0,60}\b(?:included?|includes|including|with) (?:the )?fix",
+            r"\breleased?\b.{0,60}\bfix(?:es)? for\b",
+        ),
+    ),
+    (
+        "mitigated",
+        (
+            r"(?<!not )\bmitigated\b",
+            r"\brolled back\b",
+            r"\broll ?back (?:performed|completed|done|finished|succeeded)\b",
+            r"\breverted\b",
+            r"\breverts? (?:deployed|the|site|back)\b",
+            r"\bfail(?:ed)? ?over\b",
+            r"\btraffic (?:was )?(?:restored|recovered)\b",
+            r"\bservices? (?:was |were |is )?restored\b",
+            r"\bworkaround\b",
+            r"\berrors? (?:subsided|stopped|dropped)\b",
+            r"\ballowing traffic\b",
+        ),
+    ),
+    (
+        "communicated_internal",
+        (
+            r"\bnotified internally\b",
+            r"\b(?:in|on|to|into) (?:the |our )?#[\w-]+",
+            r"#[\w-]+ (?:channel|chat)\b",
+            r"\b(?:informed|notified|updated|briefed|informs|notifies) (?:the |all )?"
+            r"(?:stakeholders|management|leadership|executives?|rest of the company|company)\b",
+            r"\bto the rest of the company\b",
+            r"\b(?:notified|informed) (?:the )?(?:\w+ )?(?:team|teams|engineers) (?:via|on|in)\b",
+            r"\bteams? (?:was |were )?notified\b",
+            r"\bnotified the \w+ (?:engineers|team)\b",
+            r"\breported to the (?:\w+ )?(?:executive|management|leadership)",
+            r"\bupdate (?:on .{0,60})?given to\b",
+            r"\b(?:email|e-mail|mail) sent to (?:the )?(?:[\w&]+ ){0,4}(?:head|team|management)\b",
+            r"\bpublished messaged? on\b",
+            r"\bformal notification to\b",
+            r"\bcommunication with the\b",
+        ),
+    ),
+    (
+        "communicated_external",
+        (
+            r"\bstatus ?page\b",
+            r"\bstatus\.[\w-]+\.",
+            r"\bnotif(?:y|ied|ies|ying) (?:the |all |affected |our |some )?(?:\w+ ){0,2}"
+            r"(?:customers|users|clients|public|community|farmers)\b",
+            r"\bcustomer communications?\b",
+            r"\bposted (?:an? )?(?:public )?update\b",
+            r"\bpublic(?:ly)? announce",
+            r"\bannounce(?:d|ment|ments|s)?\b",
+            r"\btweet(?:ed)? from our\b",
+            r"\bwe tweeted\b",
+            r"\b(?:responded|replied|reached out) to (?:the )?(?:customer|user)s?\b",
+            r"\bpublished (?:by|on) (?:the )?.{0,30}\bblog\b",
+            r"\bblog post\b",
+        ),
+    ),
+    (
+        "escalated",
+        (
+            r"\b(?:opened|created|raised|filed|submitted) (?:an? |the )?(?:\w+ )?(?:support )?"
+            r"(?:ticket|case) with\b",
+            r"\bsupport (?:ticket|case) (?:was )?(?:opened|created|raised|filed)\b(?! by)",
+            r"\b(?:abuse|support) case was created\b",
+        ),
+    ),
+    (
+        "reported",
+        (
+            r"\b(?:customers?|users?|clients?|end[- ]users?|developers?|farmers?|researchers?|"
+            r"community(?: members?)?|members?|teams?|people) (?:\w+ ){0,2}"
+            r"(?:reported|reports|reporting|reached out|complain\w*|alerted us|informed us|"
+            r"notified us|tweeted|submitted)\b",
+            r"\breported by\b",
+            r"\bnotified by\b",
+            r"\balerted by\b",
+            r"^reports? (?:of|from|by)\b",
+            r"^(?:first|second|third|another|more|additional) reports? (?:of|from|by)\b",
+            r"^reported\b",
+            r"\b(?:first|second|third|additional|another|more) (?:\w+ )?reports?\b",
+            r"\breports? (?:from|by) (?:\w+ )?(?:users?|customers?|developers?)\b",
+            r"\b(?:bug|abuse|security) report\b",
+            r"\bsupport tickets?\b",
+            r"\bcustomer (?:reports|tickets?)\b",
+            r"\b(?:notified|informed|alerted|told) us\b",
+            r"\bwe (?:are|were) (?:informed|notified|alerted|told)\b",
+            r"\bdisclosed to\b",
+            r"\binformed of\b",
+            r"\b(?:we|we've|we have) (?:been )?(?:notified|informed|told)\b",
+            r"\breaching out (?:that|about|to (?:say|tell|inform|report))\b",
+            r"\b(?:bugcrowd|hackerone|bug bounty) (?:report|submission)",
+            r"\bwas reported (?:for|by|in|to us)\b",
+            r"\breporting (?:this|the|a) (?:user|account|issue|problem|bug)\b",
+            r"\breported (?:a|the) (?:bug|issue|problem|vulnerability)\b",
+            r"\b(?:issue|problem|bug) (?:was )?reported\b",
+            r"\b(?:received|got) (?:a |the |an |several |multiple )?(?:\w+ )?reports?\b",
+            r"\breports? (?:the issue|the problem|it) to\b",
+        ),
+    ),
+    (
+        "escalated",
+        (
+            r"\bescalat",
+            r"\bpaged (?:in )?(?:the )?(?:\w+ ){0,2}"
+            r"(?:team|on-?call|engineers?|lead|manager|sre|owner)\b",
+            r"\bpulled in\b",
+            r"\b(?:bring|brings|brought) in\b",
+        ),
+    ),
+    (
+        "acknowledged",
+        (
+            r"\backnowledg",
+            r"\back(?:'d|ed)\b",
+            r"(?<!had )\bjoin(?:ed|s)\b(?! (?:the )?(?:\w+ )?cluster| any)",
+            r"\b(?:on-call|oncall|on call) (?:\w+ )?(?:responded|engaged|acknowledged)\b",
+            r"\brespond(?:s|ed)? to (?:the )?(?:alerts?|alarms?|pages?)\b",
+            r"\b(?:start(?:ed|s|ing)?|began|begins?|commenced?|initiated) (?:the )?(?:\w+ )?"
+            r"(?:investigat|debugging|troubleshoot|trouble shoot|looking into|diagnos)",
+            r"\binvestigations? (?:\w+ ){0,4}(?:started|commenced|began|begun|begins|initiated)\b",
+            r"\b(?:incident|war-?room) (?:was |is )?(?:declared|opened|raised|created|started)\b",
+            r"\b(?:declared|opened|raised|created|initiated|initiates) (?:an? |the )?(?:\w+ )?"
+            r"(?:incident|war-?room)\b",
+            r"\bwar-?room\b",
+            r"\bincident channel\b",
+            r"\b(?:sev ?\d|incident) ticket (?:was )?(?:raised|created|opened)\b",
+            r"\blooking into\b",
+            r"\btriag(?:ed|ing|e)\b",
+        ),
+    ),
+    (
+        "detected",
+        (
+            r"\balerts? (?:\w+ )?(?:fired|firing|triggered|went off|received|detects|detected)\b",
+            r"\b(?:received|got) (?:an? |lots of |a lot of )?(?:\w+ )?alerts?\b",
+            r"\balert(?:ed|ing|s)?\b",
+            r"\balarms?\b",
+            r"\bpag(?:ed|er|erduty)\b",
+            r"\bpage went out\b",
+            r"\bmonitoring (?:\w+ ){0,4}detected\b",
+            r"\bnotic(?:e|ed|es|ing)\b",
+            r"\bdetect(?:ed|s)\b",
+            r"\b(?:became|become|becomes) aware\b",
+            r"\b(?:was|is) (?:discovered|identified|spotted|noticed) by\b",
+            r"\bwitnessed\b",
+            r"\brecogni[sz](?:e|es|ed)\b",
+            r"\bobserved that\b",
+            r"\breal(?:ized|ised)\b",
+            r"\bautomated (?:warning|email|alert|notification)\b",
+            r"\bwarning from\b",
+        ),
+    ),
+    (
+        "escalated",
+        (
+            r"\bcontact(?:s|ed)\b",
+            r"\breach(?:ed|es)? out to\b",
+            r"\bconsulted\b",
+            r"\bforwarded (?:\w+ ){0,3}to (?:the )?(?:[\w.-]+ ){0,2}"
+            r"(?:team|support|engineers?|lead|manager|owner)\b",
+            r"\bwas assigned\b",
+        ),
+    ),
+    (
+        "impact_start",
+        (
+            r"\b(?:began|begins?|begun|started|starts?|starting) (?:to )?"
+            r"(?:fail|crash|error|return|throw|experienc|time out|timing out|drop|reject|"
+            r"report(?:ing)? \"|slow)",
+            r"\b(?:errors?|failures?|outage|crash(?:es)?|timeouts?|latency) "
+            r"(?:began|begin|begins|started|start|starts|appeared|spiked)\b",
+            r"\bwent (?:down|offline|dark)\b(?! to)",
+            r"\b(?:is|was|are|were) (?:hard |completely |fully )?down\b",
+            r"\b(?:deployed|merged|released|applied|rolled out|upgraded?|upgraded?)\b.{0,80}"
+            r"\b(?:caus(?:ed|ing|es)|break(?:ing|s)|broke)\b",
+            r"\bcaus(?:ed|ing|es|e) .{0,40}\b(?:to (?:crash|fail|be deleted)|outage|crash|errors)",
+            r"\bstop(?:s|ped)? (?:working|responding|shipping|serving|processing|being)\b",
+            r"\bexpires?\b",
+            r"\b(?:fully|completely|hard) down\b",
+            r"\bentered (?:a |the )?(?:notready|not ready|unhealthy|failed|crash\w*)",
+            r"\b(?:chain|network|site|service|website|api) (?:stalled|halted)\b",
+        ),
+    ),
+    (
+        "mitigated",
+        (
+            r"\brestart(?:ed|s)?\b",
+            r"\bscaled? (?:up|out)\b",
+            r"\bdisabled? (?:the )?(?:\w+ )?(?:feature )?flag\b",
+            r"\bflag (?:was )?(?:disabled|turned off)\b",
+            r"\broll ?back\b",
+            r"\brevert",
+            r"\bfix(?:es)? (?:was |were |has been )?(?:applied|deployed|rolled out|released)\b",
+            r"\bhot ?fix\b",
+            r"\bquick fix\b",
+            r"\bdowngraded?\b",
+            r"\brestor(?:ed|ing)\b",
+            r"\brecover(?:y|ing|s|ed)?\b",
+            r"\b(?:is|was|were|been) (?:blocked|banned|locked|suspended)\b",
+            r"\b(?:locked|suspended|disabled) (?:the |all )?(?:\w+ )?accounts?\b",
+            r"\bterminated\b",
+            r"\b(?:were|was) stopped\b",
+            r"\bturn(?:ed|s)? off\b",
+            r"\bbec(?:a|o)mes? available\b",
+            r"\b(?:working|running|responding|operational|available|healthy|functional) again\b",
+            r"\btemporary solution\b",
+            r"\bnow (?:fine|healthy|working|ok|stable)\b",
+            r"\b(?:started|resumed|being) \w+ing\b.{0,40}\bagain\b",
+            r"\bstarted moving (?:forward|again)\b",
+            r"\brolled over (?:the )?(?:sick|unhealthy|bad|failed|broken)\b",
+            r"\b(?:targets?|service|nodes?) (?:\w+ )?healthy\b",
+        ),
+    ),
+    (
+        "resolved",
+        (
+            r"\b(?:issue|problem|bug|vulnerability) (?:was |is |has been )?"
+            r"(?:permanently )?fixed\b",
+            r"\b(?:case|ticket|incident|issue|outage|bug) (?:was |is |has been )?closed\b",
+            r"\bcloses? (?:the )?(?:\w+ )?(?:case|ticket|incident|issue)\b",
+            r"\bsolved\b",
+        ),
+    ),
+    (
+        "action",
+        (
+            r"\b(?:deploy(?:ed|ing|s)?|merg(?:ed|ing|es)|ran|reran|re-ran|rerun|re-run|run|applied|applying|"
+            r"changed|investigat\w+|removed|created|updated|upgraded|executed|added|deleted|"
+            r"migrated|scal(?:ed|ing)|configured|modified|released|published|installed|"
+            r"replac(?:ed|ing)|triggered|retriggered|re-triggered|committed|pushed|generated|kill(?:ed|ing)|"
+            r"marked|cordoned|drained|uncordon\w*|enabled|disabled|increased|decreased|reset|"
+            r"rotated|renamed|moved|patched|rebuilt|attempt\w*|checked|scann(?:ed|ing)|verified|"
+            r"confirmed|identified|found|discovered|diagnos\w+|reviewed|evaluated|tested|"
+            r"prepared|planned|proceeds?|completed|finished|fixed|implemented|built|asked|called|"
+            r"emailed|instructed|initiated|started|began|begin|decided|decision|worked|working)\b",
+        ),
+    ),
+)
+
+#: Explicit markers (lowercase) -> event kind. Square-bracket tags, bold labels
+#: ("**Detection:**") and ALL-CAPS banners are looked up here.
+_MARKERS: dict[str, str] = {
+    "start": "impact_start",
+    "started": "impact_start",
+    "impact start": "impact_start",
+    "impact": "impact_start",
+    "outage begins": "impact_start",
+    "outage began": "impact_start",
+    "outage starts": "impact_start",
+    "outage start": "impact_start",
+    "incident start": "impact_start",
+    "incident starts": "impact_start",
+    "incident begins": "impact_start",
+    "impact starts": "impact_start",
+    "impact begins": "impact_start",
+    "detected": "detected",
+    "detection": "detected",
+    "discovery": "detected",
+    "detect": "detected",
+    "reported": "reported",
+    "report": "reported",
+    "ack": "acknowledged",
+    "acked": "acknowledged",
+    "acknowledged": "acknowledged",
+    "escalated": "escalated",
+    "escalation": "escalated",
+    "internal": "communicated_internal",
+    "external": "communicated_external",
+    "comms": "communicated_external",
+    "mitigated": "mitigated",
+    "mitigation": "mitigated",
+    "recovery": "mitigated",
+    "resolved": "resolved",
+    "resolution": "resolved",
+    "outage ends": "resolved",
+    "outage ended": "resolved",
+    "outage end": "resolved",
+    "incident ends": "resolved",
+    "incident end": "resolved",
+    "impact ends": "resolved",
+    "impact end": "resolved",
+    "all clear": "resolved",
+    "note": "note",
+    "action": "action",
+}
