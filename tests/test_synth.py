@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import pmkit
 from pmkit import classify, synth
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -172,7 +173,7 @@ def test_documents_contain_template_sections(small: synth.Corpus) -> None:
         for (_, text), s in zip(small.documents, small.truth["style"], strict=True)
         if s == "canvas"
     ]
-    template = (Path(synth.__file__).parent / "templates" / "postmortem.md").read_text()
+    template = (Path(pmkit.__file__).parent / "templates" / "postmortem.md").read_text()
     headings = re.findall(r"^## .+$", template, flags=re.M)
     for heading in headings:
         assert any(f"\n{heading}\n" in text for text in canvas), heading
