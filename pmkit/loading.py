@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -367,20 +368,35 @@ def load(
     chunks = [files[i : i + _CHUNK] for i in range(0, total, _CHUNK)] or [[]]
     parts: list[dict[str, pd.DataFrame]] = []
     done = 0
+    pending = list(chunks)
     if n_workers > 1 and total >= _PARALLEL_MIN and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            futures = [pool.submit(_parse_chunk, c, options, format, max_bytes) for c in chunks]
-            for c, fut in zip(chunks, futures, strict=True):
-                parts.append(fut.result())
-                done += len(c)
-                if report:
-                    report(done, total)
-    else:
-        for c in chunks:
-            parts.append(_parse_chunk(c, options, format, max_bytes))
-            done += len(c)
-            if report and c:
-                report(done, total)
+        try:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                futures = [pool.submit(_parse_chunk, c, options, format, max_bytes) for c in chunks]
+                for c, fut in zip(chunks, futures, strict=True):
+                    parts.append(fut.result())
+                    pending.remove(c)
+                    done += len(c)
+                    if report:
+                        report(done, total)
+        except BrokenProcessPool:
+            # A worker died (killed for memory, or crashed): finish the chunks it
+            # did not return here, one process, rather than lose the whole load.
+            crashed = Parsed()
+            crashed.problem(
+                None,
+                None,
+                "warning",
+                "load.worker_died",
+                f"a parsing process died; the {sum(len(c) for c in pending):,} files it had "
+                "not returned were read again in the main process",
+            )
+            parts.append(_frames(crashed))
+    for c in pending:
+        parts.append(_parse_chunk(c, options, format, max_bytes))
+        done += len(c)
+        if report and c:
+            report(done, total)
     tables = {name: schema.concat([p[name] for p in parts], name) for name in schema.TABLES}
     tables = merge_sources(tables)
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])

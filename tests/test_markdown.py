@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import pmkit
+from pmkit import loading
 from pmkit.errors import ParseError
 from pmkit.io.markdown import read_markdown
 from pmkit.loading import _frames
@@ -331,3 +334,31 @@ def test_key_value_block_under_the_title_fills_metadata() -> None:
     # front matter wins over the block
     inc = read("---\nteam: identity\n---\n" + text).incidents.iloc[0]
     assert inc["team"] == "identity"
+
+
+_PARENT_PID = os.getpid()
+
+
+def _dying_parse_chunk(*args: Any) -> Any:
+    """Kills any worker process it runs in; reads normally in the test process."""
+    if os.getpid() != _PARENT_PID:
+        os._exit(1)
+    return _REAL_PARSE_CHUNK(*args)
+
+
+_REAL_PARSE_CHUNK = loading._parse_chunk
+
+
+def test_a_dead_worker_does_not_lose_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(6):
+        (tmp_path / f"d{i}.md").write_text(f"# D{i}\n")
+    monkeypatch.setattr(loading, "_PARALLEL_MIN", 2)
+    monkeypatch.setattr(loading, "_CHUNK", 2)
+    monkeypatch.setattr(loading, "_parse_chunk", _dying_parse_chunk)
+    pm = pmkit.load(tmp_path, workers=2, progress=False)
+    assert sorted(pm.incidents["incident_id"]) == [f"d{i}" for i in range(6)]
+    died = pm.problems[pm.problems["code"] == "load.worker_died"]
+    assert len(died) == 1
+    assert "were read again in the main process" in died["message"].iloc[0]
