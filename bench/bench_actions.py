@@ -30,11 +30,12 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from pmkit import schema
 from pmkit.actions import action_health
@@ -191,15 +192,6 @@ def naive(pm: Postmortems, as_of: pd.Timestamp) -> dict[str, Any]:
     for c in counts.values():
         totals.update(c)
     return {"totals": totals, "findings": +findings, "groups": len(counts)}
-
-
-def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), out
 
 
 def main(n: int = 100_000) -> None:

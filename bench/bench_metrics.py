@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from pmkit import schema
 from pmkit.metrics import latencies, summarize
@@ -84,15 +83,6 @@ def make_incidents(n: int, seed: int = 0) -> pd.DataFrame:
         },
         "incidents",
     )
-
-
-def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), out
 
 
 def main(n: int = 100_000) -> None:
