@@ -18,7 +18,7 @@ from pmkit import schema
 from pmkit.classify import Vocabulary
 from pmkit.collection import Postmortems
 from pmkit.errors import ParseError, UsageError
-from pmkit.io import READERS, Options, Reader
+from pmkit.io import MARKDOWN_SUFFIXES, READERS, Options, Reader
 from pmkit.io.merge import merge_sources
 from pmkit.io.rows import Parsed
 from pmkit.progress import Progress
@@ -96,6 +96,7 @@ def _suffixes() -> tuple[str, ...]:
 def _walk(root: Path) -> list[Path]:
     out: list[Path] = []
     visited: set[tuple[int, int]] = set()
+    suffixes = _suffixes()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         try:
             st = os.stat(dirpath)
@@ -113,7 +114,7 @@ def _walk(root: Path) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             low = name.lower()
-            if low.endswith(_suffixes()) and low not in NOT_POSTMORTEMS:
+            if low.endswith(suffixes) and low not in NOT_POSTMORTEMS:
                 out.append(Path(dirpath) / name)
     return out
 
@@ -181,7 +182,7 @@ def _read_one(
             return
         size = st.st_size
         if max_bytes is None:
-            document = path.name.lower().endswith((".md", ".markdown", ".mdown"))
+            document = path.name.lower().endswith(MARKDOWN_SUFFIXES)
             max_bytes = DEFAULT_MAX_BYTES if document else DEFAULT_MAX_EXPORT_BYTES
         if size > max_bytes:
             out.problem(

@@ -23,7 +23,7 @@ from pmkit.io.rows import Parsed
 if TYPE_CHECKING:
     from pmkit.classify import Vocabulary
 
-__all__ = ["READERS", "Options", "Parsed", "Reader", "register"]
+__all__ = ["MARKDOWN_SUFFIXES", "READERS", "Options", "Parsed", "Reader", "register"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class Reader:
     binary: bool = False
 
 
+#: File endings of Markdown postmortems (the documents; everything else is an export).
+MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown")
+
 #: Registered readers, in the order their ``sniff`` is tried.
 READERS: list[Reader] = []
 
@@ -86,7 +89,7 @@ def _read_markdown(path: Path, text: str, out: Parsed, options: Options) -> None
 register(
     Reader(
         name="markdown",
-        suffixes=(".md", ".markdown", ".mdown"),
+        suffixes=MARKDOWN_SUFFIXES,
         sniff=lambda name, head: True,
         read=_read_markdown,
     )
