@@ -40,6 +40,7 @@ from pmkit import plots
 from pmkit.actions import action_health
 from pmkit.collection import Postmortems
 from pmkit.errors import UsageError
+from pmkit.io._files import write_text_atomic
 from pmkit.metrics import DURATIONS, compare, detection_share, latencies, summarize, survival
 from pmkit.themes import recurrences, risk_themes
 
@@ -387,11 +388,7 @@ def _write_html(path: Path, title: str, parts: list[tuple[str, Any]]) -> Path:
         " td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}</style>"
         f"</head><body>{''.join(body)}</body></html>"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, page)
 
 
 def quarterly_review(

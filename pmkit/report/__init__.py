@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ import plotly.graph_objects as go
 
 from pmkit.collection import Postmortems
 from pmkit.errors import UsageError
+from pmkit.io._files import write_text_atomic
 from pmkit.report._content import (
     HEADLINE_DURATIONS,
     build,
@@ -152,17 +152,7 @@ class Report:
         target = Path(path)
         if target.is_dir():
             raise UsageError(f"{target} is a folder; pass a file name such as review.html")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = self.to_html()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_text_atomic(target, self.to_html())
 
     def write_images(
         self, directory: str | os.PathLike[str], *, format: str = "png", scale: float = 2.0
