@@ -81,15 +81,16 @@ ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "wont_do", "u
 TIME_PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "relative")
 #: Where a milestone timestamp on ``incidents`` came from.
 PROVENANCES: tuple[str, ...] = ("metadata", "timeline", "platform")
-#: Milestones on ``incidents``: name -> the event kind that supplies it.
-MILESTONES: dict[str, str] = {
-    "started_at": "impact_start",
-    "detected_at": "detected",
-    "reported_at": "reported",
-    "acknowledged_at": "acknowledged",
-    "mitigated_at": "mitigated",
-    "resolved_at": "resolved",
-    "communicated_at": "communicated_external",
+#: Milestones on ``incidents``: name -> the event kinds whose first timed event
+#: supplies it when no metadata gives it (a customer report is a detection).
+MILESTONES: dict[str, tuple[str, ...]] = {
+    "started_at": ("impact_start",),
+    "detected_at": ("detected", "reported"),
+    "reported_at": ("reported",),
+    "acknowledged_at": ("acknowledged",),
+    "mitigated_at": ("mitigated",),
+    "resolved_at": ("resolved",),
+    "communicated_at": ("communicated_external",),
 }
 
 

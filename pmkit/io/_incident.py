@@ -15,23 +15,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from pmkit import classify
+from pmkit import classify, schema
 from pmkit.classify import Vocabulary
 from pmkit.io.rows import Parsed
 
 __all__ = ["IncidentRows", "load_json", "micros", "parse_instant"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-#: milestone column -> event kinds that supply it (a customer report is a detection)
-KIND_OF_MILESTONE: dict[str, tuple[str, ...]] = {
-    "started_at": ("impact_start",),
-    "detected_at": ("detected", "reported"),
-    "reported_at": ("reported",),
-    "acknowledged_at": ("acknowledged",),
-    "mitigated_at": ("mitigated",),
-    "resolved_at": ("resolved",),
-    "communicated_at": ("communicated_external",),
-}
+#: milestone column -> event kinds that supply it; declared once, in the schema
+KIND_OF_MILESTONE = schema.MILESTONES
 
 
 def micros(at: datetime | None) -> int | None:
