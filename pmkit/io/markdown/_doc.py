@@ -134,14 +134,24 @@ class _Doc(_Sections):
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
+        # the earliest time of each kind, in one pass over the events
+        first_of: dict[str, datetime] = {}
+        for e in events:
+            at = e["at"]
+            if at is not None:
+                seen = first_of.get(e["kind"])
+                if seen is None or at < seen:
+                    first_of[e["kind"]] = at
+        meta = self.meta
         for col, keys in _MILESTONE_KEYS.items():
-            value = next((self.meta[k] for k in keys if k in self.meta), None)
-            at = self.meta_time(value, col) if value is not None else None
+            at = None
+            if meta:
+                value = next((meta[k] for k in keys if k in meta), None)
+                at = self.meta_time(value, col) if value is not None else None
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
                 continue
-            wanted = KIND_OF_MILESTONE[col]
-            times = [e["at"] for e in events if e["kind"] in wanted and e["at"] is not None]
+            times = [first_of[k] for k in KIND_OF_MILESTONE[col] if k in first_of]
             if times:
                 milestones[col], provenance[col] = min(times), "timeline"
             else:
@@ -209,26 +219,8 @@ class _Doc(_Sections):
             row[col] = micros(at)
             row[col.replace("_at", "_from")] = provenance[col]
         out.add("incidents", **row)
-        for seq, e in enumerate(events):
-            actor = None
-            am = _ACTOR.search(e["text"])
-            if am:
-                actor = am.group(1) or am.group(2)
-            out.add(
-                "events",
-                incident_id=self.incident_id,
-                seq=seq,
-                at=micros(e["at"]),
-                kind=e["kind"],
-                actor=actor,
-                text=e["text"],
-                raw_time=e["raw_time"],
-                time_precision=e["time_precision"],
-                approximate=e["approximate"],
-                source=self.source,
-                line=e["line"],
-                heading=e["heading"],
-            )
+        if events:
+            self.event_rows(events)
         for line, level, code, message in self.pending_problems:
             out.add(
                 "problems",
@@ -239,6 +231,26 @@ class _Doc(_Sections):
                 code=code,
                 message=message,
             )
+
+    def event_rows(self, events: list[dict[str, Any]]) -> None:
+        """Append the events column by column (the hot path of a large load)."""
+        n = len(events)
+        texts = [e["text"] for e in events]
+        actors: list[str | None] = []
+        for text in texts:
+            am = _ACTOR.search(text) if ("@" in text or "[" in text) else None
+            actors.append(None if am is None else am.group(1) or am.group(2))
+        values: dict[str, list[Any]] = {
+            "incident_id": [self.incident_id] * n,
+            "seq": list(range(n)),
+            "at": [None if e["at"] is None else micros(e["at"]) for e in events],
+            "kind": [e["kind"] for e in events],
+            "actor": actors,
+            "text": texts,
+            "source": [self.source] * n,
+        }
+        for col, column in self.out.tables["events"].items():
+            column.extend(values[col] if col in values else [e[col] for e in events])
 
     def infer_start(
         self,
