@@ -35,6 +35,7 @@ import pandas as pd
 from pmkit.collection import Postmortems, read_parquet
 from pmkit.errors import PmkitError, UsageError
 from pmkit.loading import load
+from pmkit.metrics import format_duration
 
 __all__ = ["main"]
 
@@ -77,12 +78,7 @@ def _counts(pm: Postmortems) -> str:
 def _fmt_td(value: Any) -> str:
     if value is None or pd.isna(value):
         return "–"
-    minutes = pd.Timedelta(value).total_seconds() / 60
-    if minutes < 90:
-        return f"{minutes:.0f} min"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} d"
+    return format_duration(pd.Timedelta(value).total_seconds() * 1e6)
 
 
 def _per_quarter(pm: Postmortems) -> pd.DataFrame:

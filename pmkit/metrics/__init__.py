@@ -17,7 +17,7 @@ still-open incidents are censored, not dropped.
 True
 """
 
-from pmkit.metrics._compare import Comparison, compare
+from pmkit.metrics._compare import Comparison, compare, format_duration
 from pmkit.metrics._detection import detection_share
 from pmkit.metrics._durations import CLOSED_STATUSES, DURATIONS, Duration, latencies
 from pmkit.metrics._mix import MixShift, mix_shift
@@ -32,6 +32,7 @@ __all__ = [
     "MixShift",
     "compare",
     "detection_share",
+    "format_duration",
     "latencies",
     "mix_shift",
     "summarize",

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pmkit.errors import UsageError
+from pmkit.metrics import format_duration
 
 #: Every colour pmkit draws with: fixed per phase, detection source, action
 #: state and severity; ``"sequence"`` colours other groups (teams, services)
@@ -145,19 +146,13 @@ def _minutes(s: pd.Series) -> np.ndarray:
 def duration_text(minutes: float) -> str:
     """A duration in minutes as words: "45 s", "12 min", "3.5 h", "2.0 days".
 
+    The same wording as :func:`pmkit.metrics.format_duration` (the report, the CLI
+    and the widgets all show durations this way).
+
     >>> duration_text(12.0), duration_text(210.0)
     ('12 min', '3.5 h')
     """
-    if np.isnan(minutes):
-        return "unknown"
-    s = minutes * 60
-    if s < 90:
-        return f"{s:.0f} s"
-    if minutes < 90:
-        return f"{minutes:.0f} min"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} days"
+    return format_duration(minutes * 60e6)
 
 
 def _duration_axis(values: np.ndarray) -> dict[str, Any]:
