@@ -48,6 +48,7 @@ DEFAULT_MAX_EXPORT_BYTES = 256 * 1024 * 1024
 #: Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN = 4000
 _CHUNK = 2000
+_STRICT_CHUNK = 100
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -310,7 +311,8 @@ def load(
         as README.md are skipped, see :data:`NOT_POSTMORTEMS`).
     strict : bool, default False
         Raise :class:`~pmkit.ParseError` for the first error-level problem
-        instead of recording it in ``problems``.
+        (in file order) instead of recording it in ``problems``. Reading stops
+        within 100 files of it, so a check of a large folder fails fast.
     tz : str, optional
         Time zone (IANA name or offset) for timeline times in documents that
         state none. Without it such times are a ``time.no_zone`` problem, never
@@ -366,7 +368,9 @@ def load(
     else:
         report = None
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    chunks = [files[i : i + _CHUNK] for i in range(0, total, _CHUNK)] or [[]]
+    # strict stops at the first chunk with an error: small chunks stop sooner
+    size = _STRICT_CHUNK if strict else _CHUNK
+    chunks = [files[i : i + size] for i in range(0, total, size)] or [[]]
     parts: list[dict[str, pd.DataFrame]] = []
     done = 0
     pending = list(chunks)
@@ -380,6 +384,9 @@ def load(
                     done += len(c)
                     if report:
                         report(done, total)
+                    if strict and _has_error(parts[-1]["problems"]):
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        _raise_first_error(parts[-1]["problems"])
         except BrokenProcessPool:
             # A worker died (killed for memory, or crashed): finish the chunks it
             # did not return here, one process, rather than lose the whole load.
@@ -398,21 +405,33 @@ def load(
         done += len(c)
         if report and c:
             report(done, total)
+        if strict:
+            _raise_first_error(parts[-1]["problems"])
     tables = {name: schema.concat([p[name] for p in parts], name) for name in schema.TABLES}
     tables = merge_sources(tables)
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
     if strict:
-        errors = tables["problems"][tables["problems"]["level"] == "error"]
-        if len(errors):
-            first = errors.iloc[0]
-            line = None if pd.isna(first["line"]) else int(first["line"])
-            raise ParseError(
-                f"{first['message']} [{first['code']}]",
-                source=None if pd.isna(first["source"]) else str(first["source"]),
-                line=line,
-                code=str(first["code"]),
-            )
+        _raise_first_error(tables["problems"])
     return Postmortems(**tables, inputs=[str(f) for f in files])
+
+
+def _has_error(problems: pd.DataFrame) -> bool:
+    return bool((problems["level"] == "error").any())
+
+
+def _raise_first_error(problems: pd.DataFrame) -> None:
+    """``strict=True``: the first error-level problem, in file order, as a ParseError."""
+    errors = problems[problems["level"] == "error"]
+    if not len(errors):
+        return
+    first = errors.iloc[0]
+    line = None if pd.isna(first["line"]) else int(first["line"])
+    raise ParseError(
+        f"{first['message']} [{first['code']}]",
+        source=None if pd.isna(first["source"]) else str(first["source"]),
+        line=line,
+        code=str(first["code"]),
+    )
 
 
 def _duplicates(incidents: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:

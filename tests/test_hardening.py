@@ -164,6 +164,18 @@ def test_strict_raises_the_first_error_with_file_and_line() -> None:
     assert e.value.line is None
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_strict_stops_reading_soon_after_the_first_error(tmp_path: Path, workers: int) -> None:
+    (tmp_path / "0000-bad.md").write_text("# Bad\n\n## Timeline\n\nAll times UTC.\n\n- 25:61 x\n")
+    for i in range(1, 4500):
+        (tmp_path / f"{i:04d}-ok.md").write_text("# Fine\n")
+    seen: list[int] = []
+    with pytest.raises(ParseError, match=r"0000-bad\.md:7: '25:61'"):
+        pmkit.load(tmp_path, strict=True, workers=workers, progress=lambda d, t: seen.append(d))
+    # raised after the first chunk, not after reading all 4,500 files
+    assert seen and max(seen) <= 100
+
+
 def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "2024-01-01-x.md").write_text("# X\n")
