@@ -43,7 +43,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("rust/rust-cratesio-2023-07-20.md", "started_at"): "pmkit reads none",
     ("rust/rust-cratesio-2018-10-15.md", "resolved_at"): "pmkit reads none",
     ("rust/rust-dns-2023-01-25.md", "started_at"): "pmkit reads none",
-    ("rust/rust-dns-2023-01-25.md", "resolved_at"): "pmkit reads none",
     ("chia/2021-05-10-WikiAttack.md", "acknowledged_at"): "pmkit reads none",
     ("chia/2021-05-26-website-outage.md", "detected_at"): "pmkit reads none",
     ("chia/2021-05-26-website-outage.md", "mitigated_at"): "pmkit reads 2021-05-26 16:53",

@@ -62,6 +62,7 @@ _EVENTS: Rules = (
             r"(?<!n't )(?<!not )\b(?:working|running|functioning) as "
             r"(?:intended|expected|normal)\b",
             r"\bback to (?:their |its )?normal\b",
+            r"\b(?:returned|returns|came back) to (?:\w+ )?normal\b",
             r"\bservices? (?:is |are )?operational\b",
             r"\b(?:problem|issue) was solved\b",
             r"\bmarks? the issue as solved\b",
