@@ -362,3 +362,11 @@ def test_a_dead_worker_does_not_lose_the_load(
     died = pm.problems[pm.problems["code"] == "load.worker_died"]
     assert len(died) == 1
     assert "were read again in the main process" in died["message"].iloc[0]
+
+
+def test_time_taken_out_of_a_sentence_leaves_one_comma() -> None:
+    p = read_markdown(
+        "# DNS\n\nOn Wednesday, 2023-01-25 at 09:15 UTC, we deployed changes.\n",
+        source="x.md",
+    )
+    assert p.tables["events"]["text"] == ["On Wednesday, we deployed changes"]

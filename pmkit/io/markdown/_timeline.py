@@ -121,6 +121,8 @@ class _Timeline(_DocBase):
             self.problem(line, "warning", code, f"{message} (in {m.raw!r})")
         rest = " ".join((text[: m.start] + " " + text[m.end :]).split()).strip(" :-—–|,.")
         rest = rest.lstrip(":-—–| ").strip()
+        if ", ," in rest:  # "On Wednesday, <the time>, we deployed": one comma left
+            rest = rest.replace(", ,", ",")
         if m.relative is not None:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
