@@ -80,12 +80,13 @@ class Comparison:
         return f"<Comparison: {self.verdict}>"
 
     def _repr_html_(self) -> str:
-        return (
-            "<div class='pmkit-comparison'>"
-            f"<p>{html.escape(self.verdict)}</p>"
-            f"{self.groups.to_html(index=False, escape=True)}"
-            f"{self.difference.to_html(index=False, escape=True)}</div>"
-        )
+        return verdict_html("pmkit-comparison", self.verdict, self.groups, self.difference)
+
+
+def verdict_html(css_class: str, verdict: str, *tables: pd.DataFrame) -> str:
+    """A result object in Jupyter: its verdict in words, then its tables (escaped)."""
+    body = "".join(t.to_html(index=False, escape=True) for t in tables)
+    return f"<div class='{css_class}'><p>{html.escape(verdict)}</p>{body}</div>"
 
 
 def _side(lat: pd.DataFrame, by: str, value: Any, name: str, values: np.ndarray) -> np.ndarray:

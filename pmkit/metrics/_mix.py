@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +11,7 @@ import pandas as pd
 
 from pmkit import schema
 from pmkit.errors import UsageError
-from pmkit.metrics._compare import _side, format_duration
+from pmkit.metrics._compare import _side, format_duration, verdict_html
 from pmkit.metrics._durations import DURATION, check_by, check_confidence
 from pmkit.metrics._summary import duration_columns, micros
 
@@ -78,12 +77,7 @@ class MixShift:
         return f"<MixShift: {self.verdict}>"
 
     def _repr_html_(self) -> str:
-        return (
-            "<div class='pmkit-mix-shift'>"
-            f"<p>{html.escape(self.verdict)}</p>"
-            f"{self.overall.to_html(index=False, escape=True)}"
-            f"{self.strata.to_html(index=False, escape=True)}</div>"
-        )
+        return verdict_html("pmkit-mix-shift", self.verdict, self.overall, self.strata)
 
 
 def _label(value: Any, strata: str) -> str:
