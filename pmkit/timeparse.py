@@ -414,6 +414,8 @@ def find_zone_statement(text: str) -> str | None:
     >>> find_zone_statement("## Timeline (all times approximate)") is None
     True
     """
+    if text.isascii() and "time" not in text.lower():
+        return None  # every statement form says "time(s)", "time zone" or "timeline"
     for m in _STATEMENT.finditer(text):
         zone = m.group("z")
         offset = _OFFSET.fullmatch(zone)

@@ -44,7 +44,9 @@ class _DocBase:
         self.tz_arg = tz
         self.lines = text.split("\n")
         self.meta: dict[str, Any] = {}
-        self.incident_id = PurePath(source).stem
+        path = PurePath(source)
+        self.file_name, self.file_stem = path.name, path.stem
+        self.incident_id = self.file_stem
         self.title: str | None = None
         self.summary_parts: list[str] = []
         self.preamble_parts: list[str] = []
@@ -289,7 +291,7 @@ class _DocBase:
                     f"front matter date {raw_date!r} is not a date; write it as 2026-09-14",
                 )
         if self.doc_date is None:
-            m = _STEM_DATE.search(PurePath(self.source).name)
+            m = _STEM_DATE.search(self.file_name)
             if m:
                 try:
                     self.doc_date = date(int(m[1]), int(m[2]), int(m[3]))

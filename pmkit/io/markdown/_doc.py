@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import PurePath
 from typing import Any
 
 from pmkit import classify
@@ -203,7 +202,7 @@ class _Doc(_Sections):
         out = self.out
         row: dict[str, Any] = {
             "incident_id": self.incident_id,
-            "title": self.title or PurePath(self.source).stem,
+            "title": self.title or self.file_stem,
             "summary": summary[:_MAX_SUMMARY] or None,
             "severity": severity,
             "team": self.meta_str("team", "owner_team", "squad"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from pmkit import timeparse
@@ -13,11 +14,29 @@ from pmkit.io.markdown._text import (
     _PREAMBLE,
     _STICKY_DATE,
     _TABLE_SEP,
-    _ZONE_HINT,
     _ZONE_TOKEN,
     _cells,
     _clean_inline,
+    _zone_hint,
 )
+from pmkit.timeparse import _DATE_AFTER, _TAIL
+
+# The common timeline line: a clock time, optionally after an ISO date, then text.
+_FAST_TIME = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})(?=[ \t])")
+
+
+def _not_plain(text: str) -> bool:
+    """Would _clean_inline change more than runs of white space?"""
+    return "<" in text or "*" in text or "_" in text or "`" in text or "](" in text
+
+
+def _rest(text: str, start: int, end: int) -> str:
+    """A line's text without its time and the punctuation around it."""
+    rest = " ".join((text[:start] + " " + text[end:]).split()).strip(" :-—–|,.")
+    rest = rest.lstrip(":-—–| ").strip()
+    if ", ," in rest:  # "On Wednesday, <the time>, we deployed": one comma left
+        rest = rest.replace(", ,", ",")
+    return rest
 
 
 class _Timeline(_DocBase):
@@ -43,7 +62,11 @@ class _Timeline(_DocBase):
                     continue
                 lead = cells[time_col] if time_col < len(cells) else ""
                 rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
-                if timeparse.find_time(lead) is None and timeparse.find_date(lead) is not None:
+                if (
+                    _FAST_TIME.fullmatch(lead + " ") is None
+                    and timeparse.find_time(lead) is None
+                    and timeparse.find_date(lead) is not None
+                ):
                     # a date-only first cell: the time may be in the next cell
                     self.current_date = timeparse.find_date(lead)
                 text = f"{lead} {rest}".strip()
@@ -64,10 +87,14 @@ class _Timeline(_DocBase):
     def timeline_item(
         self, item: str, line: int, heading: str | None, prev_at: datetime | None
     ) -> datetime | None:
+        if item[:1].isdigit():
+            fast = self.fast_item(item, line, heading, prev_at)
+            if fast is not None:
+                return fast[0]
         text = _clean_inline(item)
         if not text:
             return prev_at
-        zone = timeparse.find_zone_statement(text) if _ZONE_HINT.search(text) else None
+        zone = timeparse.find_zone_statement(text) if _zone_hint(text) else None
         if zone:
             self.set_zone(zone, line)
         m = timeparse.find_time(text)
@@ -119,10 +146,7 @@ class _Timeline(_DocBase):
             return prev_at
         for code, message in m.warnings:
             self.problem(line, "warning", code, f"{message} (in {m.raw!r})")
-        rest = " ".join((text[: m.start] + " " + text[m.end :]).split()).strip(" :-—–|,.")
-        rest = rest.lstrip(":-—–| ").strip()
-        if ", ," in rest:  # "On Wednesday, <the time>, we deployed": one comma left
-            rest = rest.replace(", ,", ",")
+        rest = _rest(text, m.start, m.end)
         if m.relative is not None:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
@@ -135,9 +159,74 @@ class _Timeline(_DocBase):
         else:
             explicit = False
         at = self.absolute(m, line, self.current_date)
+        return self.place(
+            rest, at, line, heading, m.raw, m.precision, m.approximate, explicit, prev_at
+        )
+
+    def fast_item(
+        self, item: str, line: int, heading: str | None, prev_at: datetime | None
+    ) -> tuple[datetime | None] | None:
+        """The common line, ``16:21 text`` or ``2026-04-16 17:41 text``, read directly.
+
+        Returns None when the line has anything else (markup, a zone, am/pm, a date
+        after the time, no date or zone in force, ...): the general path then reads
+        it, with the same result it gives for the lines read here.
+        """
+        fm = _FAST_TIME.match(item)
+        if fm is None or _not_plain(item) or _zone_hint(item):
+            return None
+        hour, minute = int(fm[4]), int(fm[5])
+        end = fm.end()
+        if hour > 23 or minute > 59 or " ".join(item.split()) != item:
+            return None
+        tail = _TAIL.match(item, end)
+        if tail is not None and tail.end() != end:
+            return None
+        if fm[1] is None:
+            if _DATE_AFTER.match(item, end) is not None:
+                return None
+            day = self.current_date
+            explicit = False
+        else:
+            try:
+                day = date(int(fm[1]), int(fm[2]), int(fm[3]))
+            except ValueError:
+                return None
+            explicit = True
+        if day is None or not (self.zone or self.tz_arg):
+            return None
+        tz = self.zone_for(day, line)
+        if tz is None:
+            return None
+        try:
+            at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz).astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+        if explicit and not self.sticky_date:
+            self.current_date = day
+        if self.first_date is None:
+            self.first_date = day
+        rest = _rest(item, 0, end)
+        return (
+            self.place(rest, at, line, heading, item[:end], "minute", False, explicit, prev_at),
+        )
+
+    def place(
+        self,
+        rest: str,
+        at: datetime | None,
+        line: int,
+        heading: str | None,
+        raw: str,
+        precision: str | None,
+        approximate: bool,
+        explicit: bool,
+        prev_at: datetime | None,
+    ) -> datetime | None:
+        """Add a timed line in order: rollover past midnight, out-of-order warnings."""
         if self.in_prose:
             # prose is not written in order: no rollover, no order warnings
-            self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+            self.add_event(rest, at, None, line, heading, raw, precision, approximate)
             return prev_at
         if at is not None and prev_at is not None and not explicit and at < prev_at:
             if prev_at - at > timedelta(hours=12) and at.year < 9999:
@@ -150,17 +239,16 @@ class _Timeline(_DocBase):
                     line,
                     "warning",
                     "time.out_of_order",
-                    f"timeline line at {m.raw!r} is earlier than the line before it; "
-                    "kept as written",
+                    f"timeline line at {raw!r} is earlier than the line before it; kept as written",
                 )
         elif at is not None and prev_at is not None and at < prev_at:
             self.problem(
                 line,
                 "warning",
                 "time.out_of_order",
-                f"timeline line at {m.raw!r} is earlier than the line before it; kept as written",
+                f"timeline line at {raw!r} is earlier than the line before it; kept as written",
             )
-        self.add_event(rest, at, None, line, heading, m.raw, m.precision, m.approximate)
+        self.add_event(rest, at, None, line, heading, raw, precision, approximate)
         return at if at is not None and (prev_at is None or at > prev_at) else prev_at
 
     def placeholder_item(
