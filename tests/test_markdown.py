@@ -370,3 +370,39 @@ def test_time_taken_out_of_a_sentence_leaves_one_comma() -> None:
         source="x.md",
     )
     assert p.tables["events"]["text"] == ["On Wednesday, we deployed changes"]
+
+
+@pytest.mark.parametrize("which", ["synth", "corpora", "bad"])
+def test_fast_timeline_lines_read_as_the_general_path_reads_them(
+    which: str, tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader takes common lines ("16:21 text", "2026-04-16 17:41 text") by a
+    # shortcut; with the shortcut off every table must come out the same.
+    from pmkit import synth
+    from pmkit.io.markdown._timeline import _Timeline
+
+    paths = {
+        "synth": tmp_path,
+        "corpora": corpora_dir,
+        "bad": Path(__file__).parent / "data" / "bad",
+    }[which]
+    if which == "synth":
+        synth.write(200, tmp_path, seed=11)
+    fast = pmkit.load(paths, progress=False)
+    shortcuts = 0
+    real = _Timeline.fast_item
+
+    def counted(self: _Timeline, *args: object) -> object:
+        nonlocal shortcuts
+        found = real(self, *args)  # type: ignore[arg-type]
+        shortcuts += found is not None
+        return found
+
+    monkeypatch.setattr(_Timeline, "fast_item", counted)
+    pmkit.load(paths, progress=False)
+    monkeypatch.setattr(_Timeline, "fast_item", lambda self, *a: None)
+    general = pmkit.load(paths, progress=False)
+    for name in ("incidents", "events", "ideas", "actions", "problems"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(general, name))
+    if which == "synth":
+        assert shortcuts > 1000  # the shortcut was really taken
