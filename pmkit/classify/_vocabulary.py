@@ -7,7 +7,7 @@ only run against the rules whose leading words it could match.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pmkit.classify._events import _EVENTS, _MARKERS
@@ -48,7 +48,9 @@ _COMPLETE_AFTER = frozenset(" ,.;:-'\"/#&!")
 Stems = tuple[frozenset[str], frozenset[str]]
 
 
-def _find_close(s: str, start: int) -> int:
+def _scan(s: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, character, group depth after it)`` of a regex source, skipping
+    escapes and the inside of ``[...]`` classes."""
     depth = 0
     i = start
     in_class = False
@@ -61,35 +63,27 @@ def _find_close(s: str, start: int) -> int:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            yield i, c, depth
         i += 1
-    return -1
+
+
+def _find_close(s: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``start``, or -1."""
+    return next((i for i, c, depth in _scan(s, start) if c == ")" and depth == 0), -1)
 
 
 def _split_alternatives(s: str) -> list[str]:
-    parts, depth, last, i, in_class = [], 0, 0, 0, False
-    while i < len(s):
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    """The top-level ``|`` alternatives of a regex source."""
+    parts, last = [], 0
+    for i, c, depth in _scan(s):
+        if c == "|" and depth == 0:
             parts.append(s[last:i])
             last = i + 1
-        i += 1
     parts.append(s[last:])
     return parts
 
