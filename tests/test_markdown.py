@@ -406,3 +406,20 @@ def test_fast_timeline_lines_read_as_the_general_path_reads_them(
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(general, name))
     if which == "synth":
         assert shortcuts > 1000  # the shortcut was really taken
+
+
+def test_action_metadata_in_closing_brackets_is_not_part_of_the_text() -> None:
+    p = read_markdown(
+        "# X\n\n## Follow-ups\n\n"
+        "- [ ] Weekly review of alerts (owner: Raj Iyer, due: 2025-01-15, PLAT-1024)\n"
+        "- [x] Keep the (noisy) pager quiet (due: 2025-02-01)\n"
+        "- [ ] Rotate keys (see the runbook)\n",
+        source="x.md",
+    )
+    a = p.tables["actions"]
+    assert a["text"] == [
+        "Weekly review of alerts",
+        "Keep the (noisy) pager quiet",
+        "Rotate keys (see the runbook)",
+    ]
+    assert a["owner"][0] == "Raj Iyer" and a["tracker_key"][0] == "PLAT-1024"

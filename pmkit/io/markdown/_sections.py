@@ -12,6 +12,7 @@ from pmkit.io.markdown._text import (
     _CHECKBOX,
     _DIGIT,
     _DUE_LABEL,
+    _META_PAREN,
     _META_SPLIT,
     _OWNER_LABEL,
     _SENTENCE,
@@ -192,7 +193,11 @@ class _Sections(_Timeline):
         tm = _TRACKER.search(text) if "-" in text else None
         sm = _STEP_TAG.search(text) if ("(" in text or "[" in text) else None
         step = _STEP_NAMES.get(sm.group(1).lower().replace("-", " ")) if sm else sub_step
-        words = _META_SPLIT.split(text, maxsplit=1)[0] if (owner or due) else text
+        words = text
+        if owner or due:
+            words = _META_SPLIT.split(words, maxsplit=1)[0]
+            if words.endswith(")"):
+                words = _META_PAREN.sub("", words)
         if sm:
             words = words.replace(sm.group(0), "")
         status = classify.normalize_action_status(None, checked=checked)

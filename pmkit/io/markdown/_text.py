@@ -39,6 +39,11 @@ _STEP_TAG = re.compile(
     r"[(\[]\s*(detect|react|quick[ _-]?fix|prevent|other[ _-]?risk)\s*[)\]]", re.I
 )
 _META_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+(?=@|owner|due|by\b)", re.I)
+# "... (owner: Ana Ruiz, due: 2026-05-12, PAY-695)": metadata in closing brackets
+_META_PAREN = re.compile(
+    r"\s*\((?=[^()]{0,200}\b(?:owner|assignee|due|deadline|eta)\b\s*[:=])[^()]{0,200}\)\s*$",
+    re.I,
+)
 _ZONE_TOKEN = re.compile(r"\b(?:UTC|GMT|[A-Z]{2,4}T)(?:[+-]\d{1,2}(?::?\d{2})?)?\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 _DIGIT = re.compile(r"\d")
