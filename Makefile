@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/pmkit run data/sample --as-of "$$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	$(BIN)/pmkit run data/sample --owners data/sample-owners.csv --as-of "$$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 test: $(STAMP)
 	$(BIN)/ruff check pmkit tests bench

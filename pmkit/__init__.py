@@ -32,6 +32,7 @@ from pmkit.metrics import (
     summarize,
     survival,
 )
+from pmkit.owners import owner_aliases, with_owners
 from pmkit.quality import check, completeness
 from pmkit.themes import RiskThemes, cluster_statements, recurrences, risk_themes
 
@@ -73,6 +74,7 @@ __all__ = [
     "load",
     "mix_shift",
     "overdue",
+    "owner_aliases",
     "read_parquet",
     "recurrences",
     "risk_themes",
@@ -80,4 +82,5 @@ __all__ = [
     "survival",
     "testing",
     "unowned",
+    "with_owners",
 ]

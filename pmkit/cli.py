@@ -36,6 +36,7 @@ from pmkit.collection import Postmortems, read_parquet
 from pmkit.errors import PmkitError, UsageError
 from pmkit.loading import load
 from pmkit.metrics import format_duration
+from pmkit.owners import owner_aliases, with_owners
 
 __all__ = ["main"]
 
@@ -63,7 +64,29 @@ def _load_any(args: argparse.Namespace) -> Postmortems:
             "files, globs or a snapshot folder written by pmkit load -o"
         )
     _say(args, f"read {_counts(pm)}")
+    owners = getattr(args, "owners", None)
+    if owners:
+        table = pd.read_csv(owners, dtype=str, keep_default_na=False)
+        pm = with_owners(pm, table)
+        _say(args, f"owners written one way per person, from {owners} ({len(table)} aliases)")
     return pm
+
+
+def _owner_hint(args: argparse.Namespace, pm: Postmortems) -> None:
+    """Say when owners look written two ways and no --owners file was given."""
+    if getattr(args, "owners", None):
+        return
+    found = owner_aliases(pm)
+    if found.empty:
+        return
+    pairs = zip(found["alias"][:3], found["owner"][:3], strict=True)
+    shown = ", ".join(f"{a} ~ {o}" for a, o in pairs)
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    _say(
+        args,
+        f"{len(found)} action owners look like another owner written differently ({shown}{more});"
+        " review `pmkit owners PATHS --format csv > owners.csv` and pass --owners owners.csv",
+    )
 
 
 def _counts(pm: Postmortems) -> str:
@@ -149,6 +172,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pmkit import report
 
     pm = _load_any(args)
+    _owner_hint(args, pm)
     print(f"Loaded {_counts(pm)}")
     print()
     print(_per_quarter(pm).to_string(index=False))
@@ -179,6 +203,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pmkit import report
 
     pm = _load_any(args)
+    _owner_hint(args, pm)
     quarter = args.quarter or report.latest_full_quarter(pm, as_of=_as_of(args))
     _say(args, f"building the quarterly review of {quarter}")
     review = report.quarterly(
@@ -268,6 +293,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_owners(args: argparse.Namespace) -> int:
+    found = owner_aliases(_load_any(args))
+    if found.empty:
+        _say(args, "every action owner is written one way")
+    _emit(found, args.format)
+    return 0
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     from pmkit import synth
 
@@ -309,6 +342,11 @@ def _parser() -> argparse.ArgumentParser:
     def paths(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("paths", nargs="+", help="folders, files, globs or a snapshot folder")
         sp.add_argument("--tz", help="zone for timelines that state none, e.g. Europe/Paris")
+        sp.add_argument(
+            "--owners",
+            metavar="CSV",
+            help="alias,owner table: write each action owner one way (see pmkit owners)",
+        )
 
     def as_of(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
@@ -358,6 +396,11 @@ def _parser() -> argparse.ArgumentParser:
     paths(ck)
     fmt(ck)
     ck.set_defaults(func=_cmd_check)
+
+    ow = command("owners", "action owners written in several ways: proposed alias,owner pairs")
+    paths(ow)
+    fmt(ow)
+    ow.set_defaults(func=_cmd_owners)
 
     s = command("synth", "write synthetic canvas postmortems")
     s.add_argument("-n", type=int, default=150, help="number of postmortems")

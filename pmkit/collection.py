@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +142,16 @@ class Postmortems:
         from pmkit.actions import with_tracker
 
         return with_tracker(self, tracker, link_on=link_on)
+
+    def with_owners(self, aliases: Mapping[str, str] | pd.DataFrame) -> Postmortems:
+        """A copy whose action owners are written one way per person.
+
+        See :func:`pmkit.owners.with_owners`; ``aliases`` is ``{"sam": "Sam Okafor"}``
+        or the reviewed frame :func:`pmkit.owner_aliases` proposes.
+        """
+        from pmkit.owners import with_owners
+
+        return with_owners(self, aliases)
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write the five tables as a Parquet snapshot, atomically.
