@@ -146,18 +146,19 @@ class Progress(Generic[T]):
     # -- drawing ---------------------------------------------------------------------------
 
     def text(self) -> str:
-        """The bar as one line of text: ``desc  40% |######....| 4/10 files [00:02<00:03]``."""
+        """One line: ``desc:  40% |######....| 4/10 files [00:02<00:03, 2.0 files/s]``."""
         elapsed = time.monotonic() - self._start
         head = f"{self.desc}: " if self.desc else ""
+        rate = f", {self.n / elapsed:,.1f} {self.unit}/s" if self.n and elapsed > 0 else ""
         if self.total:
             frac = min(self.n / self.total, 1.0)
             filled = int(_WIDTH * frac)
             left = elapsed / self.n * (self.total - self.n) if self.n else 0.0
             return (
                 f"{head}{frac:4.0%} |{'#' * filled}{'.' * (_WIDTH - filled)}| "
-                f"{self.n}/{self.total} {self.unit} [{_clock(elapsed)}<{_clock(left)}]"
+                f"{self.n}/{self.total} {self.unit} [{_clock(elapsed)}<{_clock(left)}{rate}]"
             )
-        return f"{head}{self.n} {self.unit} [{_clock(elapsed)}]"
+        return f"{head}{self.n} {self.unit} [{_clock(elapsed)}{rate}]"
 
     def _html(self) -> str:
         value = f"value='{self.n}' max='{self.total}'" if self.total else ""
