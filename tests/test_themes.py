@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics import (
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    normalized_mutual_info_score,
+)
 
 import pmkit
 from pmkit import schema
@@ -140,17 +144,6 @@ def test_cluster_statements_errors() -> None:
         cluster_statements("a single string")
     with pytest.raises(TypeError, match="texts must be a sequence of strings, got int"):
         cluster_statements(3)  # type: ignore[arg-type]
-
-
-def test_embeddings_without_the_extra_names_the_install() -> None:
-    pytest.importorskip("sklearn")
-    try:
-        import sentence_transformers  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match=r"pip install 'pmkit\[embeddings\]'"):
-            cluster_statements(["disk full", "disk filled"], method="embeddings")
-    else:  # pragma: no cover
-        pytest.skip("sentence-transformers is installed")
 
 
 @pytest.mark.parametrize(
@@ -371,6 +364,21 @@ def test_real_statements_cluster_into_readable_themes(labelled: pd.DataFrame) ->
     base = KMeans(n_clusters=n_themes, n_init=1, random_state=0).fit_predict(x)
     assert nmi >= normalized_mutual_info_score(truth, base) + 0.05
     assert ari >= adjusted_rand_score(truth, base) + 0.05
+
+
+def test_real_statements_with_embeddings(labelled: pd.DataFrame) -> None:
+    # method="embeddings" (pmkit[embeddings], installed by make test): all-MiniLM-L6-v2,
+    # offline. Measured: 25 themes (the cap), NMI 0.439, AMI 0.291, ARI 0.134, against
+    # 0.408 / 0.257 / 0.175 for TF-IDF at the same 25 themes; BERTopic reached about 0.32.
+    out = cluster_statements(labelled["text"], method="embeddings")
+    truth = labelled["label"]
+    n_themes = out.loc[out["theme_id"] >= 0, "theme_id"].nunique()
+    assert 13 <= n_themes <= 40
+    assert normalized_mutual_info_score(truth, out["theme_id"]) >= 0.42
+    tfidf = cluster_statements(labelled["text"], n_themes=n_themes)["theme_id"]
+    assert adjusted_mutual_info_score(truth, out["theme_id"]) >= (
+        adjusted_mutual_info_score(truth, tfidf) + 0.02
+    )
 
 
 def test_real_theme_labels_have_distinct_words(labelled: pd.DataFrame) -> None:

@@ -12,10 +12,12 @@ Three entry points, from low to high level:
 The default method is TF-IDF on text whose identifiers and numbers are masked
 and whose generic incident words ("incident", "customers", "impact", ...) are
 stop words, then truncated SVD (LSA), MiniBatchKMeans into many small groups
-for large inputs, and an average-linkage merge into themes.
+for large inputs, and an average-linkage merge into themes. ``method="embeddings"``
+(the ``pmkit[embeddings]`` extra) uses all-MiniLM-L6-v2 sentence embeddings,
+loaded offline from an installed package, and a Ward merge instead.
 
 Modules: ``_text`` (cleaning, stemming, labels), ``_cluster``
-(:func:`cluster_statements`), ``taxonomy`` (:data:`TAXONOMY`,
+(:func:`cluster_statements`), ``_embed`` (the sentence model), ``taxonomy`` (:data:`TAXONOMY`,
 :func:`match_taxonomy`), ``_risk`` (:func:`risk_themes`), ``_recur``
 (:func:`recurrences`).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -15,6 +15,9 @@ from pmkit.errors import UsageError
 from pmkit.themes._cluster import _cluster
 from pmkit.themes._text import INT, STRING, UNCLUSTERED, _mask_words
 from pmkit.themes.taxonomy import _best, _check_taxonomy, _taxonomy_shares
+
+if TYPE_CHECKING:
+    from pmkit.themes._embed import ProgressCallback
 
 
 def _quarter(ts: pd.Series) -> pd.Series:
@@ -104,6 +107,7 @@ def risk_themes(
     random_state: int = 0,
     taxonomy: Mapping[str, Sequence[str]] | None = None,
     min_size: int = 2,
+    progress: bool | ProgressCallback | None = None,
 ) -> RiskThemes:
     """Cluster the risk statements of many postmortems into recurring themes.
 
@@ -117,8 +121,9 @@ def risk_themes(
     steps : sequence of str
         Which ``ideas.step`` values to cluster; default Other Areas of Risk plus
         root cause / contributing factors.
-    n_themes, method, random_state, min_size
-        As in :func:`cluster_statements`.
+    n_themes, method, random_state, min_size, progress
+        As in :func:`cluster_statements`; ``method="embeddings"`` needs
+        ``pip install 'pmkit[embeddings]'``.
     taxonomy : dict of str to list of str, optional
         Categories themes are mapped onto; defaults to :data:`TAXONOMY`.
 
@@ -168,6 +173,7 @@ def risk_themes(
         random_state=random_state,
         min_size=min_size,
         mask=_mask_words(pm),
+        progress=progress,
     )
     statements = pd.DataFrame(
         {

@@ -78,6 +78,22 @@ def _clean(texts: pd.Series, mask: Iterable[str] = ()) -> pd.Series:
     return s.str.replace(_alternation(_STOP), " ", regex=True)
 
 
+def _plain(texts: pd.Series, mask: Iterable[str] = ()) -> pd.Series:
+    """Text for sentence embeddings: ``mask`` words and identifiers/numbers removed.
+
+    Case, stop words and grammar stay: the embedding model reads whole sentences.
+
+    >>> _plain(pd.Series(["The TLS cert on api-7.prod expired for Checkout"]), ["checkout"])[0]
+    'The TLS cert on expired for'
+    """
+    s = texts.astype(STRING).fillna("")
+    mask = [m.lower() for m in mask if isinstance(m, str) and m.strip()]
+    if mask:
+        s = s.str.replace("(?i)" + _alternation(mask), " ", regex=True)
+    s = s.str.replace(_ID, " ", regex=True)
+    return s.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
 def _stem(s: pd.Series) -> pd.Series:
     # crude suffix folding so "expires"/"expired" meet; labels use unstemmed words
     return s.str.replace(r"\b(\w{4,}?)(?:ing|ed|es|s)\b", r"\1", regex=True)
