@@ -85,6 +85,16 @@ def test_sigkill_mid_write_leaves_a_whole_snapshot(tmp_path: Path, mode: str) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
 
 
+def test_previous_snapshot_left_aside_after_the_swap_is_swept(tmp_path: Path) -> None:
+    # killed after the new snapshot was renamed into place, before the old one was removed
+    target = tmp_path / "snap"
+    make_postmortems(10, seed=0).to_parquet(target)
+    make_postmortems(5, seed=1).to_parquet(tmp_path / ".snap.old-999999999")
+    make_postmortems(3, seed=2).to_parquet(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+    assert len(pmkit.read_parquet(target)) == 3
+
+
 def test_snapshot_left_aside_between_two_renames_is_put_back(tmp_path: Path) -> None:
     target = tmp_path / "snap"
     pm = make_postmortems(10, seed=0)

@@ -116,11 +116,20 @@ def _recover(target: Path) -> None:
 
 
 def _sweep(target: Path) -> None:
-    """Remove temporary folders of writers of ``target`` that no longer run."""
-    for tmp in target.parent.glob(f".{target.name}.tmp-*"):
-        pid = tmp.name[len(target.name) + 6 :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(tmp, ignore_errors=True)
+    """Remove folders left by writers of ``target`` that no longer run.
+
+    Their temporary folders, and a previous snapshot renamed aside by a writer
+    killed after it had put the new one in place (only once ``target`` holds a
+    whole snapshot: :func:`_recover` has run first).
+    """
+    whole = (target / _MANIFEST).is_file()
+    for kind in ("tmp", "old"):
+        if kind == "old" and not whole:
+            continue
+        for left in target.parent.glob(f".{target.name}.{kind}-*"):
+            pid = left.name[len(target.name) + 6 :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(left, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
