@@ -49,7 +49,7 @@ import pandas as pd
 from pmkit import schema
 from pmkit.collection import Postmortems
 from pmkit.errors import UsageError
-from pmkit.metrics._durations import check_by, quarter_labels
+from pmkit.metrics._durations import check_by, parse_as_of, quarter_labels
 from pmkit.metrics._survival import km_curve
 
 __all__ = [
@@ -91,17 +91,7 @@ def _latest_observed(pm: Postmortems) -> pd.Timestamp:
 
 
 def _resolve_as_of(pm: Postmortems, as_of: Any) -> pd.Timestamp:
-    if as_of is None:
-        return _latest_observed(pm)
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as err:
-        raise UsageError(
-            f"as_of must be a timestamp, got {as_of!r}; pass e.g. '2026-10-01T00:00Z'"
-        ) from err
-    if ts.tzinfo is None:
-        raise UsageError(f"as_of must be tz-aware, got {as_of!r}; pass e.g. '2026-10-01T00:00Z'")
-    return ts.tz_convert("UTC")
+    return _latest_observed(pm) if as_of is None else parse_as_of(as_of)
 
 
 def _action_frame(pm: Postmortems) -> pd.DataFrame:

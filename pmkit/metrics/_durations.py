@@ -321,12 +321,21 @@ def resolve_as_of(inc: pd.DataFrame, as_of: Any) -> int:
             raise UsageError("as_of=None needs at least one timestamp in incidents; pass as_of=")
         ts = max(latest)
     else:
-        ts = pd.Timestamp(as_of)
-        if ts.tzinfo is None:
-            raise UsageError(
-                f"as_of must be tz-aware, got {as_of!r}; pass e.g. '2026-10-01T00:00Z'"
-            )
+        ts = parse_as_of(as_of)
     return int(ts.tz_convert("UTC").value) // 1000  # .value is always nanoseconds
+
+
+def parse_as_of(as_of: Any) -> pd.Timestamp:
+    """A given ``as_of`` as a UTC timestamp; text that is not one, or has no zone, is refused."""
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError) as err:
+        raise UsageError(
+            f"as_of must be a timestamp, got {as_of!r}; pass e.g. '2026-10-01T00:00Z'"
+        ) from err
+    if ts.tzinfo is None:
+        raise UsageError(f"as_of must be tz-aware, got {as_of!r}; pass e.g. '2026-10-01T00:00Z'")
+    return ts.tz_convert("UTC")
 
 
 def check_by(frame: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:

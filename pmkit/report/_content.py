@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pmkit import plots
-from pmkit.actions import action_health, overdue, unowned
+from pmkit.actions import _resolve_as_of, action_health, overdue, unowned
 from pmkit.collection import Postmortems
 from pmkit.errors import UsageError
 from pmkit.metrics import compare, detection_share, latencies, summarize
@@ -76,30 +76,9 @@ def resolve_as_of(pm: Postmortems, as_of: Any) -> pd.Timestamp:
 
     Observed times are the incidents' timestamps, event times and
     ``actions.closed_at`` (due dates are plans, not observations). The clock
-    is never read.
+    is never read. The same rule as the follow-through tables use.
     """
-    if as_of is not None:
-        try:
-            ts = pd.Timestamp(as_of)
-        except (ValueError, TypeError) as err:
-            raise UsageError(
-                f"as_of must be a timestamp, got {as_of!r}; pass e.g. '2026-11-28T00:00Z'"
-            ) from err
-        if ts.tzinfo is None:
-            raise UsageError(
-                f"as_of must be tz-aware, got {as_of!r}; pass e.g. '2026-11-28T00:00Z'"
-            )
-        return ts.tz_convert("UTC")
-    inc = pm.incidents
-    cols = [inc[c] for c in inc.columns if isinstance(inc[c].dtype, pd.DatetimeTZDtype)]
-    cols += [pm.events["at"], pm.actions["closed_at"]]
-    latest = [c.max() for c in cols if c.notna().any()]
-    if not latest:
-        raise UsageError(
-            "the postmortems hold no timestamp, so as_of cannot default to the latest one; "
-            "pass as_of='2026-11-28T00:00Z' (pmkit: --as-of)"
-        )
-    return pd.Timestamp(max(latest)).tz_convert("UTC")
+    return _resolve_as_of(pm, as_of)
 
 
 def _quarters(lat: pd.DataFrame) -> list[str]:
