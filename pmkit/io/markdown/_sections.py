@@ -25,6 +25,7 @@ from pmkit.io.markdown._text import (
     _clauses,
     _clean_inline,
     _is_list_item,
+    _may_hold,
     _section,
 )
 from pmkit.io.markdown._timeline import _Timeline
@@ -33,13 +34,6 @@ from pmkit.io.markdown._timeline import _Timeline
 # them is not searched (a case-insensitive search costs ~1 us a line).
 _OWNER_WORDS = ("owner", "assignee", "assigned to", "who")
 _DUE_WORDS = ("due", "deadline", "by", "eta", "target")
-
-
-def _may_hold(text: str, words: tuple[str, ...]) -> bool:
-    if not text.isascii():
-        return True
-    low = text.lower()
-    return any(w in low for w in words)
 
 
 class _Sections(_Timeline):

@@ -70,18 +70,22 @@ _META_LINE = re.compile(
     + r")[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(\S.{0,80}?)[ \t]*$",
     re.I,
 )
-_ZONE_HINT = re.compile(r"time|zone", re.I)
 
 
-def _zone_hint(text: str) -> bool:
-    """Could ``text`` state a zone ("All times in UTC", "Time zone: CET")?
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Could a case-insensitive pattern needing one of ``words`` match ``text``?
 
-    A cheap test first: a case-insensitive regex search costs ~1 us a line.
+    A cheap test before the search (a case-insensitive regex search costs ~1 us
+    a line); text that is not ASCII is always searched.
     """
-    if text.isascii():
-        low = text.lower()
-        return "time" in low or "zone" in low
-    return _ZONE_HINT.search(text) is not None
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in words)
+
+
+#: Words every zone statement holds ("All times in UTC", "Time zone: CET").
+_ZONE_WORDS = ("time", "zone")
 
 
 # markers are [tags] or ALL-CAPS banners; other lines need no marker lookup

@@ -15,9 +15,10 @@ from pmkit.io.markdown._text import (
     _STICKY_DATE,
     _TABLE_SEP,
     _ZONE_TOKEN,
+    _ZONE_WORDS,
     _cells,
     _clean_inline,
-    _zone_hint,
+    _may_hold,
 )
 from pmkit.timeparse import _DATE_AFTER, _TAIL
 
@@ -94,7 +95,7 @@ class _Timeline(_DocBase):
         text = _clean_inline(item)
         if not text:
             return prev_at
-        zone = timeparse.find_zone_statement(text) if _zone_hint(text) else None
+        zone = timeparse.find_zone_statement(text) if _may_hold(text, _ZONE_WORDS) else None
         if zone:
             self.set_zone(zone, line)
         m = timeparse.find_time(text)
@@ -173,7 +174,7 @@ class _Timeline(_DocBase):
         it, with the same result it gives for the lines read here.
         """
         fm = _FAST_TIME.match(item)
-        if fm is None or _not_plain(item) or _zone_hint(item):
+        if fm is None or _not_plain(item) or _may_hold(item, _ZONE_WORDS):
             return None
         hour, minute = int(fm[4]), int(fm[5])
         end = fm.end()
