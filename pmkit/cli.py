@@ -52,6 +52,9 @@ def _say(args: argparse.Namespace, message: str) -> None:
 def _load_any(args: argparse.Namespace) -> Postmortems:
     """A snapshot folder (with pmkit.json) or postmortem documents; never empty."""
     paths: Sequence[str] = args.paths
+    owners = getattr(args, "owners", None)
+    # read the alias table first: a wrong path fails before a long load, not after
+    table = pd.read_csv(owners, dtype=str, keep_default_na=False) if owners else None
     if len(paths) == 1 and (Path(paths[0]) / "pmkit.json").is_file():
         _say(args, f"reading snapshot {paths[0]}")
         pm = read_parquet(paths[0])
@@ -64,9 +67,7 @@ def _load_any(args: argparse.Namespace) -> Postmortems:
             "files, globs or a snapshot folder written by pmkit load -o"
         )
     _say(args, f"read {_counts(pm)}")
-    owners = getattr(args, "owners", None)
-    if owners:
-        table = pd.read_csv(owners, dtype=str, keep_default_na=False)
+    if table is not None:
         pm = with_owners(pm, table)
         _say(args, f"owners written one way per person, from {owners} ({len(table)} aliases)")
     return pm
