@@ -372,40 +372,73 @@ def test_time_taken_out_of_a_sentence_leaves_one_comma() -> None:
     assert p.tables["events"]["text"] == ["On Wednesday, we deployed changes"]
 
 
-@pytest.mark.parametrize("which", ["synth", "corpora", "bad"])
-def test_fast_timeline_lines_read_as_the_general_path_reads_them(
+_ACTION_LINES = [
+    "- [x] Alert on queue age (detect) — @lena, due 2025-02-23",
+    "- [ ] Health check does a real request (quick_fix) — @lena, due 2025-04-23, DATA-481",
+    "- [ ] Alert on failover events IAM-41 (detect) — @ravi, due 2024-06-01",
+    "- [ ] Page the owner by phone (react) — @jo, due 2024-06-10",
+    "- [ ] Set a target for lag (prevent) — @jo, due 2024-06-10, OPS-2",
+    "- [ ] Script the failover (OPS-7) — @ana.r, due 2024-02-30",
+    "- [X] Rotate keys (prevent) — @a_b, due 2024-06-10",
+    "- [ ] Rotate keys  twice (prevent) — @ab, due 2024-06-10",
+    "- [ ] Réviser le runbook (react) — @ab, due 2024-06-10",
+    "- [ ] Rotate keys (prevent) — @ab, due 2024-06-10, OPS-1 ",
+    "- [ ] Who owns this? (prevent) — @ab, due 2024-06-10",
+    "- [ ] Rotate keys (OPS-3) (other_risk) — @ab, due 2024-06-10, OPS-4",
+]
+
+
+@pytest.mark.parametrize("which", ["synth", "corpora", "bad", "actions"])
+def test_shortcuts_read_as_the_general_path_reads_them(
     which: str, tmp_path: Path, corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The reader takes common lines ("16:21 text", "2026-04-16 17:41 text") by a
-    # shortcut; with the shortcut off every table must come out the same.
+    # The reader takes common timeline lines ("16:21 text", "8:22 AM: text",
+    # "2026-04-16 17:41 text") and pmkit's own action form by shortcuts; with
+    # the shortcuts off every table must come out the same.
     from pmkit import synth
+    from pmkit.io.markdown._sections import _Sections
     from pmkit.io.markdown._timeline import _Timeline
 
     paths = {
         "synth": tmp_path,
+        "actions": tmp_path,
         "corpora": corpora_dir,
         "bad": Path(__file__).parent / "data" / "bad",
     }[which]
     if which == "synth":
         synth.write(200, tmp_path, seed=11)
+    if which == "actions":
+        (tmp_path / "2024-05-01-x.md").write_text(
+            "# X\n\n## Next Steps\n\n" + "\n".join(_ACTION_LINES) + "\n", encoding="utf-8"
+        )
     fast = pmkit.load(paths, progress=False)
-    shortcuts = 0
-    real = _Timeline.fast_item
+    taken = {"fast_item": 0, "plain_action": 0}
+    real_item, real_action = _Timeline.fast_item, _Sections.plain_action
 
-    def counted(self: _Timeline, *args: object) -> object:
-        nonlocal shortcuts
-        found = real(self, *args)  # type: ignore[arg-type]
-        shortcuts += found is not None
+    def item(self: _Timeline, *args: Any) -> Any:
+        found = real_item(self, *args)
+        taken["fast_item"] += found is not None
         return found
 
-    monkeypatch.setattr(_Timeline, "fast_item", counted)
+    def action(self: _Sections, *args: Any) -> bool:
+        found = real_action(self, *args)
+        taken["plain_action"] += found
+        return found
+
+    monkeypatch.setattr(_Timeline, "fast_item", item)
+    monkeypatch.setattr(_Sections, "plain_action", action)
     pmkit.load(paths, progress=False)
     monkeypatch.setattr(_Timeline, "fast_item", lambda self, *a: None)
+    monkeypatch.setattr(_Sections, "plain_action", lambda self, *a: False)
     general = pmkit.load(paths, progress=False)
     for name in ("incidents", "events", "ideas", "actions", "problems"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(general, name))
     if which == "synth":
-        assert shortcuts > 1000  # the shortcut was really taken
+        # the shortcuts were really taken
+        assert taken["fast_item"] > 1000 and taken["plain_action"] > 100
+    if which == "actions":
+        assert taken["plain_action"] == 5  # the lines the others stand beside
+        assert len(fast.actions) == len(_ACTION_LINES)
 
 
 def test_action_metadata_in_closing_brackets_is_not_part_of_the_text() -> None:

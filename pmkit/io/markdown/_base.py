@@ -59,6 +59,7 @@ class _DocBase:
         self.pending_problems: list[tuple[int | None, str, str, str]] = []
         self.has_timeline = False
         self.prose: list[tuple[int, str, str | None]] = []
+        self.last_zone: tuple[str, date | None, tzinfo] | None = None
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -146,6 +147,10 @@ class _DocBase:
         zone = self.zone or self.tz_arg
         if zone is None:
             return None
+        last = self.last_zone
+        if last is not None and last[0] == zone and last[1] == on:
+            # the same answer as last time; its problem, if any, is recorded already
+            return last[2]
         try:
             tz, warn = timeparse.resolve_zone(zone, on)
         except ValueError as err:
@@ -153,6 +158,7 @@ class _DocBase:
             return None
         if warn is not None:
             self.problem(line, "warning", warn[0], warn[1])
+        self.last_zone = (zone, on, tz)
         return tz
 
     def set_zone(self, zone: str, line: int) -> None:
@@ -311,6 +317,12 @@ class _DocBase:
                 if cur:
                     items.append((cur_line, " ".join(cur)))
                     cur = []
+                continue
+            if raw[:2] == "- ":  # the common bullet, without the regex
+                if cur:
+                    items.append((cur_line, " ".join(cur)))
+                cur = [raw[2:].lstrip(" \t")]
+                cur_line = line_no
                 continue
             bm = _BULLET.match(raw)
             if bm or s.startswith("|"):

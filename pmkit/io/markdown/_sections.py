@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from pmkit import classify, timeparse
@@ -34,6 +35,15 @@ from pmkit.io.markdown._timeline import _Timeline
 # them is not searched (a case-insensitive search costs ~1 us a line).
 _OWNER_WORDS = ("owner", "assignee", "assigned to", "who")
 _DUE_WORDS = ("due", "deadline", "by", "eta", "target")
+# pmkit's own form, "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2",
+# read with one match; anything else goes through list_action's general rules.
+_PLAIN_ACTION = re.compile(
+    r"\[([ xX])\] ([^*_`<>\[\]()@—–:\t]+?)"
+    r"(?: \(([A-Z][A-Z0-9]{1,9}-\d{1,7})\))?"
+    r"(?: \((detect|react|quick_fix|prevent|other_risk)\))?"
+    r" — @([A-Za-z0-9][A-Za-z0-9.-]{0,38}), due (\d{4})-(\d{2})-(\d{2})"
+    r"(?:, ([A-Z][A-Z0-9]{1,9}-\d{1,7}))?"
+)
 
 
 class _Sections(_Timeline):
@@ -161,7 +171,42 @@ class _Sections(_Timeline):
             line=line,
         )
 
+    def plain_action(self, item: str, line: int, sub_step: str | None) -> bool:
+        """Read pmkit's own action form directly; False when the general rules must.
+
+        Gives what :meth:`list_action` gives for the lines it accepts: the words
+        hold nothing the general rules look for (labels, brackets, markup).
+        """
+        m = _PLAIN_ACTION.fullmatch(item)
+        if m is None or "  " in item:
+            return False
+        words = m[2]
+        if not words.isascii():
+            return False  # white space and case folding are simple in ASCII only
+        # the owner is the first @name, outside the words; a due label in the
+        # words would be read first by the general rules
+        if words[-1] == " " or _DUE_LABEL.search(words) is not None:
+            return False
+        try:
+            due = date(int(m[6]), int(m[7]), int(m[8]))
+        except ValueError:
+            return False
+        if m[3] is not None:
+            words = f"{words} ({m[3]})"
+        self.add_action(
+            text=words,
+            owner=m[5],
+            due=due,
+            status=classify.normalize_action_status(None, checked=m[1] != " "),
+            step=m[4] or sub_step,
+            tracker=tm.group(1) if (tm := _TRACKER.search(item)) else None,
+            line=line,
+        )
+        return True
+
     def list_action(self, item: str, line: int, heading: str | None, sub_step: str | None) -> None:
+        if item[:1] == "[" and self.plain_action(item, line, sub_step):
+            return
         checked: bool | None = None
         cm = _CHECKBOX.match(item)
         if cm:

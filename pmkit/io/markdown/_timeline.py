@@ -22,13 +22,32 @@ from pmkit.io.markdown._text import (
 )
 from pmkit.timeparse import _DATE_AFTER, _TAIL
 
-# The common timeline line: a clock time, optionally after an ISO date, then text.
-_FAST_TIME = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})(?=[ \t])")
+# The common timeline line: a clock time, optionally after an ISO date and
+# before AM/PM, then (after an optional colon) the text.
+_FAST_TIME = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )")
 
 
-def _not_plain(text: str) -> bool:
-    """Would _clean_inline change more than runs of white space?"""
-    return "<" in text or "*" in text or "_" in text or "`" in text or "](" in text
+_ODD_CHARS = re.compile(r"[<*_`\t\x0b\x0c\x1c-\x1f]")
+
+
+def _not_fast(item: str) -> bool:
+    """Does a line need the general path?
+
+    Markup that _clean_inline would change, white space other than single
+    spaces between words, text that is not ASCII, or a word a zone statement
+    needs (as ``_may_hold(item, _ZONE_WORDS)`` tests). Plain string tests: a
+    regex alternation costs four times as much on this hot path.
+    """
+    if (
+        not item.isascii()
+        or _ODD_CHARS.search(item) is not None
+        or "](" in item
+        or "  " in item
+        or item[-1] == " "
+    ):
+        return True
+    low = item.lower()
+    return "time" in low or "zone" in low
 
 
 def _rest(text: str, start: int, end: int) -> str:
@@ -63,8 +82,9 @@ class _Timeline(_DocBase):
                     continue
                 lead = cells[time_col] if time_col < len(cells) else ""
                 rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
+                fast = _FAST_TIME.match(lead + " ")
                 if (
-                    _FAST_TIME.fullmatch(lead + " ") is None
+                    (fast is None or fast.end() != len(lead))
                     and timeparse.find_time(lead) is None
                     and timeparse.find_date(lead) is not None
                 ):
@@ -167,18 +187,22 @@ class _Timeline(_DocBase):
     def fast_item(
         self, item: str, line: int, heading: str | None, prev_at: datetime | None
     ) -> tuple[datetime | None] | None:
-        """The common line, ``16:21 text`` or ``2026-04-16 17:41 text``, read directly.
+        """The common line, ``16:21 text``, ``8:22 AM: text`` or ``2026-04-16 17:41 text``.
 
         Returns None when the line has anything else (markup, a zone, am/pm, a date
         after the time, no date or zone in force, ...): the general path then reads
         it, with the same result it gives for the lines read here.
         """
         fm = _FAST_TIME.match(item)
-        if fm is None or _not_plain(item) or _may_hold(item, _ZONE_WORDS):
+        if fm is None or _not_fast(item):
             return None
         hour, minute = int(fm[4]), int(fm[5])
         end = fm.end()
-        if hour > 23 or minute > 59 or " ".join(item.split()) != item:
+        if fm[6] is not None:  # 12-hour clock: 12 AM is midnight, 12 PM noon
+            if not 1 <= hour <= 12:
+                return None  # "13:55 PM": the general path reads it, with a warning
+            hour = hour % 12 + (12 if fm[6][1] in "Pp" else 0)
+        if hour > 23 or minute > 59:
             return None
         tail = _TAIL.match(item, end)
         if tail is not None and tail.end() != end:
@@ -207,7 +231,10 @@ class _Timeline(_DocBase):
             self.current_date = day
         if self.first_date is None:
             self.first_date = day
-        rest = _rest(item, 0, end)
+        # _rest(item, 0, end) for a line of single spaces between words
+        rest = item[end:].strip(" :-—–|,.")
+        if ", ," in rest:
+            rest = rest.replace(", ,", ",")
         return (
             self.place(rest, at, line, heading, item[:end], "minute", False, explicit, prev_at),
         )
