@@ -26,6 +26,35 @@ from pmkit.io.markdown._text import (
     _section,
 )
 
+_MEMO_MAX = 50_000
+# For the default vocabulary: a timeline text without its marker, and what a
+# text says of how the incident was detected (the same texts recur in a load).
+_UNMARKED: dict[str, str] = {}
+_DETECTED_BY: dict[str, str | None] = {}
+_ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
+
+
+def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
+    """The text of a timeline line without its explicit marker."""
+    if vocabulary is None and text in _UNMARKED:
+        return _UNMARKED[text]
+    marker, rest = classify.event_marker(text, vocabulary)
+    found = rest.strip(" :-—–") if marker is not None else text
+    if vocabulary is None and len(_UNMARKED) < _MEMO_MAX:
+        _UNMARKED[text] = found
+    return found
+
+
+def _detected_by(text: str, vocabulary: classify.Vocabulary | None) -> str | None:
+    """``classify.detection_source``, memoised for the default vocabulary."""
+    if vocabulary is not None:
+        return classify.detection_source(text, vocabulary)
+    if text not in _DETECTED_BY:
+        if len(_DETECTED_BY) >= _MEMO_MAX:
+            _DETECTED_BY.clear()
+        _DETECTED_BY[text] = classify.detection_source(text)
+    return _DETECTED_BY[text]
+
 
 class _Doc(_Sections):
     """Walks a document's sections, then builds its incident, events and problems rows."""
@@ -127,9 +156,7 @@ class _Doc(_Sections):
         for e, kind in zip(events, kinds, strict=True):
             e["kind"] = kind
             if kind != "note" and _MARKER_HINT.search(e["text"]):
-                marker, rest = classify.event_marker(e["text"], self.vocab)
-                if marker is not None:
-                    e["text"] = rest.strip(" :-—–")
+                e["text"] = _unmarked(e["text"], self.vocab)
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
@@ -142,9 +169,10 @@ class _Doc(_Sections):
                 if seen is None or at < seen:
                     first_of[e["kind"]] = at
         meta = self.meta
+        given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
             at = None
-            if meta:
+            if given:
                 value = next((meta[k] for k in keys if k in meta), None)
                 at = self.meta_time(value, col) if value is not None else None
             if at is not None:
@@ -345,7 +373,7 @@ class _Doc(_Sections):
             key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
         )
         for e in first[:1]:
-            found = classify.detection_source(e["text"], self.vocab)
+            found = _detected_by(e["text"], self.vocab)
             if found:
                 return found
             if e["kind"] == "reported":
@@ -357,7 +385,7 @@ class _Doc(_Sections):
                 (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
             )
             for e in ordered:
-                found = classify.detection_source(e["text"], self.vocab)
+                found = _detected_by(e["text"], self.vocab)
                 if found:
                     return found
                 if e["kind"] in ("acknowledged", "mitigated", "resolved"):

@@ -25,7 +25,6 @@ from pmkit.io.markdown._text import (
     _cells,
     _clauses,
     _clean_inline,
-    _is_list_item,
     _may_hold,
     _section,
 )
@@ -130,9 +129,14 @@ class _Sections(_Timeline):
     ) -> None:
         header: dict[str, int] | None = None
         items = self.paragraphs(block)
-        listed = any(_BULLET.match(raw) or raw.lstrip().startswith("|") for _, raw in block)
+        # lines that are list items or table rows, found once for the block
+        listed = {
+            n
+            for n, raw in block
+            if raw[:2] == "- " or _BULLET.match(raw) or raw.lstrip().startswith("|")
+        }
         for line, item in items:
-            if listed and not _is_list_item(block, line):
+            if listed and line not in listed:
                 continue  # guidance prose around a list of actions
             if item.startswith("|"):
                 if _TABLE_SEP.fullmatch(item.strip()):

@@ -265,11 +265,6 @@ def _bold_heading(s: str) -> bool:
     )
 
 
-def _is_list_item(block: list[tuple[int, str]], line: int) -> bool:
-    raw = next(r for n, r in block if n == line)
-    return bool(_BULLET.match(raw)) or raw.lstrip().startswith("|")
-
-
 def _cells(row: str) -> list[str]:
     s = row.strip()
     if s.startswith("|"):
