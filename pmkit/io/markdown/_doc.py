@@ -26,6 +26,8 @@ from pmkit.io.markdown._text import (
     _section,
 )
 
+#: First characters of lines that may be headings, fences or heading underlines.
+_MAY_MARK = "#=`~*_"
 _MEMO_MAX = 50_000
 # For the default vocabulary: a timeline text without its marker, and what a
 # text says of how the incident was detected (the same texts recur in a load).
@@ -89,6 +91,12 @@ class _Doc(_Sections):
         prev_plain = ""
         for idx in range(body, len(lines)):
             raw = lines[idx]
+            c = raw[:1]
+            if in_fence is None and (not c or (c not in _MAY_MARK and not c.isspace())):
+                # most lines: no heading, fence or underline can start here
+                prev_plain = raw.rstrip()
+                block.append((idx + 1, raw))
+                continue
             stripped = raw.strip()
             if in_fence is not None:
                 if stripped.startswith(in_fence):
