@@ -385,6 +385,12 @@ _ACTION_LINES = [
     "- [ ] Rotate keys (prevent) — @ab, due 2024-06-10, OPS-1 ",
     "- [ ] Who owns this? (prevent) — @ab, due 2024-06-10",
     "- [ ] Rotate keys (OPS-3) (other_risk) — @ab, due 2024-06-10, OPS-4",
+    "- [ ] Tell the team - owners first (detect) — @ab, due 2024-06-10",
+    "- [ ] Alert on lag (owner: Omar Aziz, due: 2025-04-07)",
+    "- [x] Require review (owner: Wei Zhang, due: 2025-03-15, DATA-2364)",
+    "- [ ] Alert on lag (owner: Eta Aziz, due: 2025-04-07)",
+    "- [ ] Alert who: ops (owner: Omar Aziz, due: 2025-04-07)",
+    "- [ ] Alert on lag (owner: Omar Aziz, due: 2025-02-31)",
 ]
 
 
@@ -437,7 +443,7 @@ def test_shortcuts_read_as_the_general_path_reads_them(
         # the shortcuts were really taken
         assert taken["fast_item"] > 1000 and taken["plain_action"] > 100
     if which == "actions":
-        assert taken["plain_action"] == 5  # the lines the others stand beside
+        assert taken["plain_action"] == 7  # the lines the others stand beside
         assert len(fast.actions) == len(_ACTION_LINES)
 
 

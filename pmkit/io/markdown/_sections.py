@@ -34,14 +34,23 @@ from pmkit.io.markdown._timeline import _Timeline
 # them is not searched (a case-insensitive search costs ~1 us a line).
 _OWNER_WORDS = ("owner", "assignee", "assigned to", "who")
 _DUE_WORDS = ("due", "deadline", "by", "eta", "target")
-# pmkit's own form, "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2",
-# read with one match; anything else goes through list_action's general rules.
-_PLAIN_ACTION = re.compile(
-    r"\[([ xX])\] ([^*_`<>\[\]()@—–:\t]+?)"
-    r"(?: \(([A-Z][A-Z0-9]{1,9}-\d{1,7})\))?"
-    r"(?: \((detect|react|quick_fix|prevent|other_risk)\))?"
-    r" — @([A-Za-z0-9][A-Za-z0-9.-]{0,38}), due (\d{4})-(\d{2})-(\d{2})"
-    r"(?:, ([A-Z][A-Z0-9]{1,9}-\d{1,7}))?"
+# Two common forms, read with one match each; anything else goes through
+# list_action's general rules:
+#   "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2"  (pmkit's own)
+#   "[ ] text (owner: Ana Ruiz, due: 2026-05-01, TRK-2)"
+_WORDS = r"\[(?P<box>[ xX])\] (?P<words>[^*_`<>\[\]()@—–:\t]+?)"
+_TRK = r"[A-Z][A-Z0-9]{1,9}-\d{1,7}"
+_DUE_ISO = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+_PLAIN_ACTIONS = (
+    re.compile(
+        _WORDS + rf"(?: \((?P<trk>{_TRK})\))?"
+        r"(?: \((?P<step>detect|react|quick_fix|prevent|other_risk)\))?"
+        rf" — @(?P<owner>[A-Za-z0-9][A-Za-z0-9.-]{{0,38}}), due {_DUE_ISO}(?:, {_TRK})?"
+    ),
+    re.compile(
+        _WORDS + rf" \(owner: (?P<owner>[A-Za-z]+(?: [A-Za-z]+){{0,3}}), due: {_DUE_ISO}"
+        rf"(?:, {_TRK})?\)"
+    ),
 )
 
 
@@ -181,28 +190,30 @@ class _Sections(_Timeline):
         Gives what :meth:`list_action` gives for the lines it accepts: the words
         hold nothing the general rules look for (labels, brackets, markup).
         """
-        m = _PLAIN_ACTION.fullmatch(item)
-        if m is None or "  " in item:
+        for form in _PLAIN_ACTIONS:
+            m = form.fullmatch(item)
+            if m is not None:
+                break
+        else:
             return False
-        words = m[2]
-        if not words.isascii():
+        words, owner = m["words"], m["owner"]
+        if "  " in item or not words.isascii() or words[-1] == " " or " - " in words:
             return False  # white space and case folding are simple in ASCII only
-        # the owner is the first @name, outside the words; a due label in the
-        # words would be read first by the general rules
-        if words[-1] == " " or _DUE_LABEL.search(words) is not None:
+        # the general rules read the first owner and due labels in the line:
+        # they must be the ones after the words
+        if _DUE_LABEL.search(words) or _DUE_LABEL.search(owner) or _OWNER_LABEL.search(words):
             return False
         try:
-            due = date(int(m[6]), int(m[7]), int(m[8]))
+            due = date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
             return False
-        if m[3] is not None:
-            words = f"{words} ({m[3]})"
+        trk = m.groupdict().get("trk")
         self.add_action(
-            text=words,
-            owner=m[5],
+            text=words if trk is None else f"{words} ({trk})",
+            owner=owner,
             due=due,
-            status=classify.normalize_action_status(None, checked=m[1] != " "),
-            step=m[4] or sub_step,
+            status=classify.normalize_action_status(None, checked=m["box"] != " "),
+            step=m.groupdict().get("step") or sub_step,
             tracker=tm.group(1) if (tm := _TRACKER.search(item)) else None,
             line=line,
         )
