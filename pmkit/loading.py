@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from pmkit import schema
 from pmkit.classify import Vocabulary
@@ -247,21 +246,10 @@ def _failure(step: str, err: BaseException) -> str:
     )
 
 
-_TS_TYPE = pa.timestamp("us", tz="UTC")
-
-
 def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
-    out: dict[str, pd.DataFrame] = {}
-    for name, cols in schema.TABLES.items():
-        data = parsed.tables[name]
-        ready: dict[str, Any] = {}
-        for col, values in data.items():
-            if isinstance(cols[col], pd.DatetimeTZDtype):
-                ready[col] = pa.array(values, type=_TS_TYPE).to_pandas()
-            else:
-                ready[col] = values
-        out[name] = schema.conform(ready, name)
-    return out
+    # Raises on a value that does not fit its column: _parse_chunk then looks
+    # for the file that holds it.
+    return {name: schema.from_lists(parsed.tables[name], name) for name in schema.TABLES}
 
 
 def _parse_chunk(
