@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePath
@@ -27,6 +28,16 @@ from pmkit.io.markdown._text import (
 from pmkit.io.rows import Parsed
 
 
+def _name_and_stem(source: str) -> tuple[str, str]:
+    """``PurePath(source).name`` and ``.stem`` of a file path, without building a path."""
+    if os.sep != "/" or source.endswith(("/", "/.")):
+        path = PurePath(source)
+        return path.name, path.stem
+    name = source.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name, name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 class _DocBase:
     """State while reading one document."""
 
@@ -44,8 +55,7 @@ class _DocBase:
         self.tz_arg = tz
         self.lines = text.split("\n")
         self.meta: dict[str, Any] = {}
-        path = PurePath(source)
-        self.file_name, self.file_stem = path.name, path.stem
+        self.file_name, self.file_stem = _name_and_stem(source)
         self.incident_id = self.file_stem
         self.title: str | None = None
         self.summary_parts: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pmkit import classify
@@ -29,6 +29,7 @@ from pmkit.io.markdown._text import (
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
 _MEMO_MAX = 50_000
+_MICROSECOND = timedelta(microseconds=1)
 # For the default vocabulary: a timeline text without its marker, and what a
 # text says of how the incident was detected (the same texts recur in a load).
 _UNMARKED: dict[str, str] = {}
@@ -38,10 +39,15 @@ _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in k
 
 def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
     """The text of a timeline line without its explicit marker."""
-    if vocabulary is None and text in _UNMARKED:
-        return _UNMARKED[text]
-    marker, rest = classify.event_marker(text, vocabulary)
-    found = rest.strip(" :-—–") if marker is not None else text
+    if vocabulary is None:
+        found = _UNMARKED.get(text)
+        if found is not None:
+            return found
+    found = text
+    if _MARKER_HINT.search(text):  # markers are [tags] or ALL-CAPS banners
+        marker, rest = classify.event_marker(text, vocabulary)
+        if marker is not None:
+            found = rest.strip(" :-—–")
     if vocabulary is None and len(_UNMARKED) < _MEMO_MAX:
         _UNMARKED[text] = found
     return found
@@ -163,7 +169,7 @@ class _Doc(_Sections):
         # explicit markers are removed from the text kept
         for e, kind in zip(events, kinds, strict=True):
             e["kind"] = kind
-            if kind != "note" and _MARKER_HINT.search(e["text"]):
+            if kind != "note":
                 e["text"] = _unmarked(e["text"], self.vocab)
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
@@ -278,7 +284,9 @@ class _Doc(_Sections):
         values: dict[str, list[Any]] = {
             "incident_id": [self.incident_id] * n,
             "seq": list(range(n)),
-            "at": [None if e["at"] is None else micros(e["at"]) for e in events],
+            "at": [
+                None if (at := e["at"]) is None else (at - _EPOCH) // _MICROSECOND for e in events
+            ],
             "kind": [e["kind"] for e in events],
             "actor": actors,
             "text": texts,
