@@ -27,6 +27,9 @@ from pmkit.io.markdown._text import (
 )
 from pmkit.io.rows import Parsed
 
+#: heading text -> (zone it states, date it names)
+_HEADING_CONTEXT: dict[str, tuple[str | None, date | None]] = {}
+
 
 def _name_and_stem(source: str) -> tuple[str, str]:
     """``PurePath(source).name`` and ``.stem`` of a file path, without building a path."""
@@ -264,10 +267,16 @@ class _DocBase:
 
     # -- body ---------------------------------------------------------------
     def heading_context(self, title: str, line: int) -> None:
-        zone = timeparse.find_zone_statement(title)
+        found = _HEADING_CONTEXT.get(title)
+        if found is None:
+            # headings repeat from document to document: read each once
+            found = (timeparse.find_zone_statement(title), timeparse.find_date(title))
+            if len(_HEADING_CONTEXT) >= 50_000:
+                _HEADING_CONTEXT.clear()
+            _HEADING_CONTEXT[title] = found
+        zone, d = found
         if zone:
             self.set_zone(zone, line)
-        d = timeparse.find_date(title)
         if d is not None:
             self.current_date = d
 

@@ -64,6 +64,21 @@ def _detected_by(text: str, vocabulary: classify.Vocabulary | None) -> str | Non
     return _DETECTED_BY[text]
 
 
+_SEVERITY: dict[str, tuple[str | None, str | None]] = {}
+
+
+def _severity(value: object) -> tuple[str | None, str | None]:
+    """``classify.normalize_severity``, memoised for text values."""
+    if not isinstance(value, str):
+        return classify.normalize_severity(value)
+    found = _SEVERITY.get(value)
+    if found is None:
+        found = classify.normalize_severity(value)
+        if len(_SEVERITY) < _MEMO_MAX:
+            _SEVERITY[value] = found
+    return found
+
+
 class _Doc(_Sections):
     """Walks a document's sections, then builds its incident, events and problems rows."""
 
@@ -233,7 +248,7 @@ class _Doc(_Sections):
                 "timeline.missing",
                 "no Timeline section; milestones could only come from front matter",
             )
-        severity, sev_warning = classify.normalize_severity(self.meta.get("severity"))
+        severity, sev_warning = _severity(self.meta.get("severity"))
         if sev_warning:
             self.problem(1, "warning", "frontmatter.bad_value", sev_warning)
         status = self.meta_str("status")
