@@ -4,6 +4,8 @@ Generates synthetic canvas postmortems (``pmkit.synth``) into a temporary
 folder, then measures, in the same run:
 
 - the floor: reading every file's bytes in one Python process;
+- the reader alone: ``pmkit.load`` of the first 2,000 files in one process
+  (microseconds per document, the figure the parser's speed-ups move);
 - ``pmkit.load`` on the folder (documents per second, and x the floor);
 - writing the Parquet snapshot and reloading it.
 
@@ -48,6 +50,11 @@ def run(n: int, root: Path) -> dict[str, float]:
     files = sorted(folder.rglob("*.md"))
     _floor(files)  # warm the page cache so both runs below read from memory
     floor = _floor(files)
+    sample = files[: min(n, 2000)]
+    pmkit.load(sample, progress=False, workers=1)  # warm the reader's caches
+    t = time.perf_counter()
+    pmkit.load(sample, progress=False, workers=1)
+    per_doc = (time.perf_counter() - t) / len(sample)
     t = time.perf_counter()
     pm = pmkit.load(folder)
     load_s = time.perf_counter() - t
@@ -64,7 +71,8 @@ def run(n: int, root: Path) -> dict[str, float]:
     print(
         f"n={n:>7,}  generate {gen:6.1f} s | "
         f"read floor {floor:6.2f} s ({n / floor:9,.0f} docs/s) | "
-        f"pmkit.load {load_s:6.2f} s ({n / load_s:7,.0f} docs/s, {load_s / floor:4.1f}x floor) | "
+        f"pmkit.load {load_s:6.2f} s ({n / load_s:7,.0f} docs/s, {load_s / floor:4.1f}x floor; "
+        f"one process {per_doc * 1e6:4.0f} us/doc) | "
         f"parquet write {write_s:5.2f} s, reload {reload_s:5.2f} s | "
         f"{c['events']:,} events, {c['problems']:,} problems"
     )
