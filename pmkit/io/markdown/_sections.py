@@ -38,7 +38,12 @@ _DUE_WORDS = ("due", "deadline", "by", "eta", "target")
 # list_action's general rules:
 #   "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2"  (pmkit's own)
 #   "[ ] text (owner: Ana Ruiz, due: 2026-05-01, TRK-2)"
-_WORDS = r"\[(?P<box>[ xX])\] (?P<words>[^*_`<>\[\]()@—–:\t]+)"
+# words are runs of plain characters between single spaces, matched possessively:
+# a line of another form fails at once instead of backtracking through its words
+_WORDS = (
+    r"\[(?P<box>[ xX])\] "
+    r"(?P<words>[^*_`<>\[\]()@—–:\s]++(?: [^*_`<>\[\]()@—–:\s]++)*+)"
+)
 _TRK = r"[A-Z][A-Z0-9]{1,9}-\d{1,7}"
 _DUE_ISO = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
 _PLAIN_ACTIONS = (
