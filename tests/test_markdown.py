@@ -391,6 +391,10 @@ _ACTION_LINES = [
     "- [ ] Alert on lag (owner: Eta Aziz, due: 2025-04-07)",
     "- [ ] Alert who: ops (owner: Omar Aziz, due: 2025-04-07)",
     "- [ ] Alert on lag (owner: Omar Aziz, due: 2025-02-31)",
+    "- [ ] Alert on lag (detect) — @OPS-12, due 2025-02-03, OPS-13",
+    "- [ ] Alert on lag (prevent) — @ana, due 2025-02-03, OPS-14",
+    "- [ ] Alert nearby standby metadata (prevent) — @ana, due 2025-02-03",
+    "- [ ] Set limit=5 (prevent) — @ana, due 2025-02-03",
 ]
 
 
@@ -443,7 +447,7 @@ def test_shortcuts_read_as_the_general_path_reads_them(
         # the shortcuts were really taken
         assert taken["fast_item"] > 1000 and taken["plain_action"] > 100
     if which == "actions":
-        assert taken["plain_action"] == 7  # the lines the others stand beside
+        assert taken["plain_action"] == 11  # the lines the others stand beside
         assert len(fast.actions) == len(_ACTION_LINES)
 
 

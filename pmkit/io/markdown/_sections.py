@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 from pmkit import classify, timeparse
-from pmkit.io._incident import micros
 from pmkit.io.markdown._text import (
     _ACTOR,
     _BULLET,
@@ -50,13 +49,25 @@ _PLAIN_ACTIONS = (
     re.compile(
         _WORDS + rf"(?: \((?P<trk>{_TRK})\))?"
         r"(?: \((?P<step>detect|react|quick_fix|prevent|other_risk)\))?"
-        rf" — @(?P<owner>[A-Za-z0-9][A-Za-z0-9.-]{{0,38}}), due {_DUE_ISO}(?:, {_TRK})?"
+        rf" — @(?P<owner>[A-Za-z0-9][A-Za-z0-9.-]{{0,38}}), due {_DUE_ISO}(?:, (?P<tail>{_TRK}))?"
     ),
     re.compile(
         _WORDS + rf" \(owner: (?P<owner>[A-Za-z]+(?: [A-Za-z]+){{0,3}}), due: {_DUE_ISO}"
-        rf"(?:, {_TRK})?\)"
+        rf"(?:, (?P<tail>{_TRK}))?\)"
     ),
 )
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_DAY_US = 86_400_000_000
+
+
+def _due_label(text: str) -> bool:
+    """``_DUE_LABEL.search(text)``, after a cheap test for the words it needs."""
+    low = text.lower()
+    if "due" in low or "by" in low or "eta" in low or "target" in low or "deadline" in low:
+        return _DUE_LABEL.search(text) is not None
+    return False
 
 
 class _Sections(_Timeline):
@@ -181,7 +192,7 @@ class _Sections(_Timeline):
             action_id=f"{self.incident_id}#{self.n_actions}",
             text=text,
             owner=owner,
-            due=micros(datetime(due.year, due.month, due.day, tzinfo=UTC)) if due else None,
+            due=(due.toordinal() - _EPOCH_DAY) * _DAY_US if due else None,  # midnight UTC
             status=status,
             step=step,
             tracker_key=tracker,
@@ -202,24 +213,30 @@ class _Sections(_Timeline):
         else:
             return False
         words, owner = m["words"], m["owner"]
-        if "  " in item or not words.isascii() or words[-1] == " " or " - " in words:
+        if not words.isascii() or " - " in words:
             return False  # white space and case folding are simple in ASCII only
-        # the general rules read the first owner and due labels in the line:
-        # they must be the ones after the words
-        if _DUE_LABEL.search(words) or _DUE_LABEL.search(owner) or _OWNER_LABEL.search(words):
+        # The general rules read the first owner and due labels in the line:
+        # they must be the ones after the words. An owner label needs ":" or
+        # "=" after it, and the words hold no ":".
+        if _due_label(words) or _due_label(owner) or ("=" in words and _OWNER_LABEL.search(words)):
             return False
         try:
             due = date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
             return False
-        trk = m.groupdict().get("trk")
+        found = m.groupdict()
+        trk = found.get("trk")
+        # the first tracker key in the line, as _TRACKER.search(item) finds it
+        tm = _TRACKER.search(words)
+        if tm is None and trk is None and "-" in owner:
+            tm = _TRACKER.search(owner)
         self.add_action(
             text=words if trk is None else f"{words} ({trk})",
             owner=owner,
             due=due,
             status=classify.normalize_action_status(None, checked=m["box"] != " "),
-            step=m.groupdict().get("step") or sub_step,
-            tracker=tm.group(1) if (tm := _TRACKER.search(item)) else None,
+            step=found.get("step") or sub_step,
+            tracker=tm.group(1) if tm else trk or m["tail"],
             line=line,
         )
         return True
