@@ -126,6 +126,7 @@ def _date_pattern(p: str) -> str:
 
 
 _DATE = re.compile(_date_pattern(""))
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A date written right before a time, up to the separator; searched with endpos.
 _DATE_BEFORE = re.compile(_date_pattern("") + r"(?:T|[ \t]*(?:[,|:@–—-][ \t]*)?(?:at[ \t]+)?)\Z")
 # A date written right after a time: "at 3:28 PM UTC on November 23rd", "22:30 UTC (Oct 29)".
@@ -373,6 +374,13 @@ def find_date_span(text: str) -> tuple[date, int, int] | None:
     """
     if not _ANY_DIGIT.search(text):
         return None
+    if len(text) == 10 and _ISO_DAY.fullmatch(text):
+        # the commonest case, a bare 2026-09-14, without the search below (the
+        # same answer: the ISO branch matches it first, and nothing else can)
+        try:
+            return date(int(text[:4]), int(text[5:7]), int(text[8:])), 0, 10
+        except ValueError:
+            return None
     for m in _DATE.finditer(text):
         fields = _date_fields(m)
         if fields is None:
