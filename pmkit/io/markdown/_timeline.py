@@ -121,7 +121,7 @@ class _Timeline(_DocBase):
         if zone:
             self.set_zone(zone, line)
         m = timeparse.find_time(text)
-        if m is None and _PLACEHOLDER_TIME.search(text):
+        if m is None and ":" in text and _PLACEHOLDER_TIME.search(text):
             return self.placeholder_item(text, line, heading, prev_at)
         if m is None:
             ds = timeparse.find_date_span(text)
