@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -606,3 +608,26 @@ def test_standard_time_abbreviation_in_the_repeated_hour_is_the_second_pass() ->
     pdt = to_utc(find_time("1:31 AM PDT"), on=on, tz=tz)  # type: ignore[arg-type]
     assert pst.isoformat() == "2025-11-02T09:31:00+00:00"
     assert pdt.isoformat() == "2025-11-02T08:31:00+00:00"
+
+
+def test_quick_start_lookaheads_change_no_match(corpora_dir: Path) -> None:
+    # _DATE and _CORE open with a lookahead for the characters a date or a time
+    # can start with, so the search skips other positions fast. A new branch
+    # starting with anything else must widen the lookahead: this compares both
+    # patterns with and without it on every line of the real postmortems.
+    from pmkit import timeparse
+
+    plain = {
+        "_DATE": re.compile(timeparse._date_pattern("")),
+        "_CORE": re.compile(timeparse._CORE.pattern.replace(r"(?=[\dT])", "", 1)),
+    }
+    assert plain["_CORE"].pattern != timeparse._CORE.pattern
+    lines = ["٣/٤/٢٠٢٣ x", "T+12m done", "Tue 3 May 2022 at 12:30pm", "3rd of June, 2021"]
+    for f in sorted(corpora_dir.rglob("*.md")):
+        lines += f.read_text(encoding="utf-8", errors="replace").split("\n")
+    for name, slow in plain.items():
+        fast = getattr(timeparse, name)
+        for line in lines:
+            got = [(m.span(), m.groupdict()) for m in fast.finditer(line)]
+            want = [(m.span(), m.groupdict()) for m in slow.finditer(line)]
+            assert got == want, (name, line)
