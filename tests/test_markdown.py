@@ -395,6 +395,11 @@ _ACTION_LINES = [
     "- [ ] Alert on lag (prevent) — @ana, due 2025-02-03, OPS-14",
     "- [ ] Alert nearby standby metadata (prevent) — @ana, due 2025-02-03",
     "- [ ] Set limit=5 (prevent) — @ana, due 2025-02-03",
+    "- [ ] Page on_call first (react) — @ana",
+    "- [x] Page on_call first (react) — due 2025-02-03, OPS-15",
+    "- [ ] Page _on call (react) — @ana",
+    "- [ ] Page on__call (react) — @ana",
+    "- [ ] Page on call (react) — @Beta, OPS-16",
 ]
 
 
@@ -447,7 +452,7 @@ def test_shortcuts_read_as_the_general_path_reads_them(
         # the shortcuts were really taken
         assert taken["fast_item"] > 1000 and taken["plain_action"] > 100
     if which == "actions":
-        assert taken["plain_action"] == 11  # the lines the others stand beside
+        assert taken["plain_action"] == 14  # the lines the others stand beside
         assert len(fast.actions) == len(_ACTION_LINES)
 
 

@@ -33,28 +33,34 @@ from pmkit.io.markdown._timeline import _Timeline
 # them is not searched (a case-insensitive search costs ~1 us a line).
 _OWNER_WORDS = ("owner", "assignee", "assigned to", "who")
 _DUE_WORDS = ("due", "deadline", "by", "eta", "target")
-# Two common forms, read with one match each; anything else goes through
+# Common forms, read with one match each; anything else goes through
 # list_action's general rules:
-#   "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2"  (pmkit's own)
+#   "[ ] text (TRK-1) (prevent) — @owner, due 2026-05-01, TRK-2"  (pmkit's own,
+#       with the owner or the due date left out)
 #   "[ ] text (owner: Ana Ruiz, due: 2026-05-01, TRK-2)"
-# words are runs of plain characters between single spaces, matched possessively:
-# a line of another form fails at once instead of backtracking through its words
+# Words are runs of plain characters between single spaces, matched possessively:
+# a line of another form fails at once instead of backtracking through its words.
 _WORDS = (
     r"\[(?P<box>[ xX])\] "
-    r"(?P<words>[^*_`<>\[\]()@—–:\s]++(?: [^*_`<>\[\]()@—–:\s]++)*+)"
+    r"(?P<words>[^*`<>\[\]()@—–:\s]++(?: [^*`<>\[\]()@—–:\s]++)*+)"
 )
 _TRK = r"[A-Z][A-Z0-9]{1,9}-\d{1,7}"
 _DUE_ISO = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-_PLAIN_ACTIONS = (
-    re.compile(
-        _WORDS + rf"(?: \((?P<trk>{_TRK})\))?"
-        r"(?: \((?P<step>detect|react|quick_fix|prevent|other_risk)\))?"
-        rf" — @(?P<owner>[A-Za-z0-9][A-Za-z0-9.-]{{0,38}}), due {_DUE_ISO}(?:, (?P<tail>{_TRK}))?"
-    ),
-    re.compile(
+_OWN_FORM = (
+    _WORDS + rf"(?: \((?P<trk>{_TRK})\))?"
+    r"(?: \((?P<step>detect|react|quick_fix|prevent|other_risk)\))?"
+)
+_OWNER_AT = r"@(?P<owner>[A-Za-z0-9][A-Za-z0-9.-]{0,38})"
+_TAIL_TRK = rf"(?:, (?P<tail>{_TRK}))?"
+_PLAIN_ACTIONS = tuple(
+    re.compile(form)
+    for form in (
+        rf"{_OWN_FORM} — {_OWNER_AT}, due {_DUE_ISO}{_TAIL_TRK}",
+        rf"{_OWN_FORM} — {_OWNER_AT}{_TAIL_TRK}",
+        rf"{_OWN_FORM} — due {_DUE_ISO}{_TAIL_TRK}",
         _WORDS + rf" \(owner: (?P<owner>[A-Za-z]+(?: [A-Za-z]+){{0,3}}), due: {_DUE_ISO}"
-        rf"(?:, (?P<tail>{_TRK}))?\)"
-    ),
+        rf"{_TAIL_TRK}\)",
+    )
 )
 
 
@@ -212,23 +218,31 @@ class _Sections(_Timeline):
                 break
         else:
             return False
-        words, owner = m["words"], m["owner"]
+        found = m.groupdict()
+        words, owner = m["words"], found.get("owner")
         if not words.isascii() or " - " in words:
             return False  # white space and case folding are simple in ASCII only
+        if "_" in words and ("__" in words or words[0] == "_" or " _" in words):
+            return False  # emphasis; an underscore inside a word is kept as written
         # The general rules read the first owner and due labels in the line:
         # they must be the ones after the words. An owner label needs ":" or
         # "=" after it, and the words hold no ":".
-        if _due_label(words) or _due_label(owner) or ("=" in words and _OWNER_LABEL.search(words)):
+        if (
+            _due_label(words)
+            or (owner is not None and _due_label(owner))
+            or ("=" in words and _OWNER_LABEL.search(words))
+        ):
             return False
-        try:
-            due = date(int(m["y"]), int(m["m"]), int(m["d"]))
-        except ValueError:
-            return False
-        found = m.groupdict()
+        due = None
+        if found.get("y") is not None:
+            try:
+                due = date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return False
         trk = found.get("trk")
         # the first tracker key in the line, as _TRACKER.search(item) finds it
         tm = _TRACKER.search(words)
-        if tm is None and trk is None and "-" in owner:
+        if tm is None and trk is None and owner is not None and "-" in owner:
             tm = _TRACKER.search(owner)
         self.add_action(
             text=words if trk is None else f"{words} ({trk})",
