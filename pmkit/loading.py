@@ -58,25 +58,35 @@ def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
     ``paths`` may be a folder (searched recursively, following no symlinked
     folders twice), a file, a glob pattern, or a list of those.
     """
+    return [Path(f) for f in _find(paths)]
+
+
+def _find(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+    """:func:`find_files` as path strings, normalised as ``str(Path(...))`` is.
+
+    A load of 100k files spends most of its file search building ``Path``
+    objects; strings are what the readers open.
+    """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    found: list[Path] = []
-    seen: set[Path] = set()
+    found: list[str] = []
+    seen: set[str] = set()
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in _walk(p):
+            # walked names join a normalised root, so equal files give equal strings
+            for f in _walk(str(p)):
                 if f not in seen:
                     seen.add(f)
                     found.append(f)
         elif p.is_file():
-            if p not in seen:
-                seen.add(p)
-                found.append(p)
+            if str(p) not in seen:
+                seen.add(str(p))
+                found.append(str(p))
         elif any(ch in str(p) for ch in "*?["):
             for g in sorted(glob.glob(str(p), recursive=True)):
-                gp = Path(g)
-                if gp.is_file() and gp not in seen:
+                gp = str(Path(g))
+                if os.path.isfile(gp) and gp not in seen:
                     seen.add(gp)
                     found.append(gp)
         else:
@@ -93,10 +103,11 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(sorted({s for r in READERS for s in r.suffixes}))
 
 
-def _walk(root: Path) -> list[Path]:
-    out: list[Path] = []
+def _walk(root: str) -> list[str]:
+    out: list[str] = []
     visited: set[tuple[int, int]] = set()
     suffixes = _suffixes()
+    cut = 2 if root == "." else 0  # "./a.md" is "a.md", as Path(".") / "a.md" is
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         try:
             st = os.stat(dirpath)
@@ -115,7 +126,7 @@ def _walk(root: Path) -> list[Path]:
         for name in sorted(filenames):
             low = name.lower()
             if low.endswith(suffixes) and low not in NOT_POSTMORTEMS:
-                out.append(Path(dirpath) / name)
+                out.append(os.path.join(dirpath, name)[cut:])
     return out
 
 
@@ -153,23 +164,23 @@ def _decode(data: bytes) -> tuple[str | None, tuple[str, str, str] | None]:
 _SNIFF_BYTES = 65536
 
 
-def _pick(path: Path, data: bytes, fmt: str | None) -> Reader | None:
+def _pick(name: str, data: bytes, fmt: str | None) -> Reader | None:
     if fmt is not None:
         return next(r for r in READERS if r.name == fmt)
-    low = path.name.lower()
+    low = name.lower()
     candidates = [r for r in READERS if low.endswith(r.suffixes)]
     if len(candidates) == 1:
         return candidates[0]
     head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace")
-    return next((r for r in candidates if r.sniff(path.name, "" if r.binary else head)), None)
+    return next((r for r in candidates if r.sniff(name, "" if r.binary else head)), None)
 
 
 def _read_one(
-    path: Path, out: Parsed, options: Options, fmt: str | None, max_bytes: int | None
+    source: str, out: Parsed, options: Options, fmt: str | None, max_bytes: int | None
 ) -> None:
-    source = str(path)
+    name = os.path.basename(source)
     try:
-        st = path.stat()
+        st = os.stat(source)
         if not stat.S_ISREG(st.st_mode):
             # a FIFO or device named *.md would block or never end
             out.problem(
@@ -182,7 +193,7 @@ def _read_one(
             return
         size = st.st_size
         if max_bytes is None:
-            document = path.name.lower().endswith(MARKDOWN_SUFFIXES)
+            document = name.lower().endswith(MARKDOWN_SUFFIXES)
             max_bytes = DEFAULT_MAX_BYTES if document else DEFAULT_MAX_EXPORT_BYTES
         if size > max_bytes:
             out.problem(
@@ -194,14 +205,15 @@ def _read_one(
                 "raise max_bytes= in pmkit.load to read it",
             )
             return
-        data = path.read_bytes()
+        with open(source, "rb") as f:
+            data = f.read()
     except OSError as err:
         out.problem(
             source, None, "error", "file.unreadable", f"cannot read file: {err.strerror or err}"
         )
         return
     try:
-        reader = _pick(path, data, fmt)
+        reader = _pick(name, data, fmt)
     except Exception as err:  # a reader's sniff must not end the load either
         out.problem(source, None, "error", "reader.failed", _failure("recognising the format", err))
         return
@@ -226,7 +238,7 @@ def _read_one(
     del data
     marks = {name: len(next(iter(cols.values()))) for name, cols in out.tables.items()}
     try:
-        reader.read(path, text, out, options)
+        reader.read(Path(source), text, out, options)
     except Exception as err:  # one bad file must not end a load of thousands
         # Take back whatever the reader appended for this file: half a document
         # would be rows without their incident.
@@ -253,7 +265,7 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
 
 
 def _parse_chunk(
-    paths: Sequence[Path], options: Options, fmt: str | None, max_bytes: int | None
+    paths: Sequence[str], options: Options, fmt: str | None, max_bytes: int | None
 ) -> dict[str, pd.DataFrame]:
     parsed = Parsed()
     for p in paths:
@@ -345,7 +357,7 @@ def load(
             f"unknown format {format!r}; pmkit reads {', '.join(r.name for r in READERS)}"
         )
     options = Options(tz=tz, vocabulary=vocabulary, columns=dict(columns or {}))
-    files = find_files(paths)
+    files = _find(paths)
     total = len(files)
     report: ProgressCallback | None
     if callable(progress):
@@ -400,7 +412,7 @@ def load(
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
     if strict:
         _raise_first_error(tables["problems"])
-    return Postmortems(**tables, inputs=[str(f) for f in files])
+    return Postmortems(**tables, inputs=files)
 
 
 def _has_error(problems: pd.DataFrame) -> bool:
