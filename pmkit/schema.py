@@ -219,15 +219,13 @@ def _to_timestamp(values: Any) -> pd.Series:
     return pd.Series(pd.to_datetime(s, utc=True)).astype(TIMESTAMP)
 
 
-def conform(data: Mapping[str, Any] | pd.DataFrame, name: str) -> pd.DataFrame:
-    """Build table ``name`` from column data, casting every column to its dtype.
+def _columns_and_length(
+    data: Mapping[str, Any] | pd.DataFrame, name: str
+) -> tuple[dict[str, Any], int]:
+    """Table ``name``'s schema and the common length of ``data``'s columns.
 
-    Missing columns are filled with NA; columns that are not in the schema are
-    an error (so a typo cannot drop data silently).
-
-    >>> conform({"incident_id": ["a"], "seq": [0], "kind": ["detected"], "text": ["x"]},
-    ...         "events").dtypes["kind"].categories[1]
-    'detected'
+    Raises ValueError for a column the table does not have (a typo must not drop
+    data silently) and for columns of different lengths.
     """
     cols = _table(name)
     extra = [c for c in data if c not in cols]
@@ -239,7 +237,20 @@ def conform(data: Mapping[str, Any] | pd.DataFrame, name: str) -> pd.DataFrame:
     lengths = {len(v) for v in dict(data).values()} if len(data) else {0}
     if len(lengths) > 1:
         raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
-    n = lengths.pop()
+    return cols, lengths.pop()
+
+
+def conform(data: Mapping[str, Any] | pd.DataFrame, name: str) -> pd.DataFrame:
+    """Build table ``name`` from column data, casting every column to its dtype.
+
+    Missing columns are filled with NA; columns that are not in the schema are
+    an error (so a typo cannot drop data silently).
+
+    >>> conform({"incident_id": ["a"], "seq": [0], "kind": ["detected"], "text": ["x"]},
+    ...         "events").dtypes["kind"].categories[1]
+    'detected'
+    """
+    cols, n = _columns_and_length(data, name)
     out: dict[str, pd.Series] = {}
     for col, dtype in cols.items():
         if col not in data:
@@ -312,17 +323,7 @@ def from_lists(data: Mapping[str, list[Any]], name: str) -> pd.DataFrame:
     >>> df["at"].tolist(), df["seq"].dtype, df["actor"].isna().all()
     ([Timestamp('1970-01-01 00:00:00+0000', tz='UTC'), NaT], Int64Dtype(), np.True_)
     """
-    cols = _table(name)
-    extra = [c for c in data if c not in cols]
-    if extra:
-        raise ValueError(
-            f"{name} has no column(s) {', '.join(map(str, extra))}; "
-            f"its columns are {', '.join(cols)}"
-        )
-    lengths = {len(v) for v in data.values()} or {0}
-    if len(lengths) > 1:
-        raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
-    n = lengths.pop()
+    cols, n = _columns_and_length(data, name)
     out: dict[str, Any] = {}
     for col, dtype in cols.items():
         values = data.get(col)
