@@ -399,6 +399,7 @@ _ACTION_LINES = [
     "- [x] Page on_call first (react) — due 2025-02-03, OPS-15",
     "- [ ] Page _on call (react) — @ana",
     "- [ ] Page on__call (react) — @ana",
+    "- [ ] Page x-_on call (react) — @ana",
     "- [ ] Page on call (react) — @Beta, OPS-16",
 ]
 

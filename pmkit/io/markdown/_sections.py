@@ -64,6 +64,8 @@ _PLAIN_ACTIONS = tuple(
 )
 
 
+# the underscores _clean_inline removes as emphasis (or more)
+_EMPHASIS_UNDERSCORE = re.compile(r"__|(?<!\w)_")
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _DAY_US = 86_400_000_000
 
@@ -222,7 +224,7 @@ class _Sections(_Timeline):
         words, owner = m["words"], found.get("owner")
         if not words.isascii() or " - " in words:
             return False  # white space and case folding are simple in ASCII only
-        if "_" in words and ("__" in words or words[0] == "_" or " _" in words):
+        if "_" in words and _EMPHASIS_UNDERSCORE.search(words):
             return False  # emphasis; an underscore inside a word is kept as written
         # The general rules read the first owner and due labels in the line:
         # they must be the ones after the words. An owner label needs ":" or
