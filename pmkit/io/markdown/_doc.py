@@ -34,6 +34,8 @@ _MICROSECOND = timedelta(microseconds=1)
 # text says of how the incident was detected (the same texts recur in a load).
 _UNMARKED: dict[str, str] = {}
 _DETECTED_BY: dict[str, str | None] = {}
+#: milestone column -> the column saying where it came from
+_PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
 
 
@@ -271,10 +273,12 @@ class _Doc(_Sections):
             "tz": self.zone or self.tz_arg,
             "source": self.source,
         }
-        for col, at in milestones.items():
-            row[col] = micros(at)
-            row[col.replace("_at", "_from")] = provenance[col]
-        out.add("incidents", **row)
+        for col, source_col in _PROVENANCE_COLUMN.items():
+            at = milestones[col]
+            row[col] = None if at is None else (at - _EPOCH) // _MICROSECOND
+            row[source_col] = provenance[col]
+        for col, values in out.tables["incidents"].items():
+            values.append(row.get(col))
         if events:
             self.event_rows(events)
         for line, level, code, message in self.pending_problems:
