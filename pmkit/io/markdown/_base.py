@@ -23,12 +23,10 @@ from pmkit.io.markdown._text import (
     _check_aliases,
     _clean_inline,
     _flat_yaml,
+    _heading_says,
     _no_tags,
 )
 from pmkit.io.rows import Parsed
-
-#: heading text -> (zone it states, date it names)
-_HEADING_CONTEXT: dict[str, tuple[str | None, date | None]] = {}
 
 
 def _name_and_stem(source: str) -> tuple[str, str]:
@@ -267,14 +265,7 @@ class _DocBase:
 
     # -- body ---------------------------------------------------------------
     def heading_context(self, title: str, line: int) -> None:
-        found = _HEADING_CONTEXT.get(title)
-        if found is None:
-            # headings repeat from document to document: read each once
-            found = (timeparse.find_zone_statement(title), timeparse.find_date(title))
-            if len(_HEADING_CONTEXT) >= 50_000:
-                _HEADING_CONTEXT.clear()
-            _HEADING_CONTEXT[title] = found
-        zone, d = found
+        zone, d = _heading_says(title)
         if zone:
             self.set_zone(zone, line)
         if d is not None:

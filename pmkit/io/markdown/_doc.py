@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pmkit import classify
@@ -19,6 +20,7 @@ from pmkit.io.markdown._text import (
     _IDEA_SECTIONS,
     _MARKER_HINT,
     _MAX_SUMMARY,
+    _MEMO_MAX,
     _MILESTONE_KEYS,
     _bold_heading,
     _clean_inline,
@@ -28,57 +30,50 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
-_MEMO_MAX = 50_000
 _MICROSECOND = timedelta(microseconds=1)
-# For the default vocabulary: a timeline text without its marker, and what a
-# text says of how the incident was detected (the same texts recur in a load).
-_UNMARKED: dict[str, str] = {}
-_DETECTED_BY: dict[str, str | None] = {}
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
 
 
-def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
-    """The text of a timeline line without its explicit marker."""
-    if vocabulary is None:
-        found = _UNMARKED.get(text)
-        if found is not None:
-            return found
-    found = text
+def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
     if _MARKER_HINT.search(text):  # markers are [tags] or ALL-CAPS banners
         marker, rest = classify.event_marker(text, vocabulary)
         if marker is not None:
-            found = rest.strip(" :-—–")
-    if vocabulary is None and len(_UNMARKED) < _MEMO_MAX:
-        _UNMARKED[text] = found
-    return found
+            return rest.strip(" :-—–")
+    return text
+
+
+@lru_cache(maxsize=_MEMO_MAX)
+def _unmarked_default(text: str) -> str:
+    return _without_marker(text, None)
+
+
+def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
+    """The text of a timeline line without its explicit marker."""
+    if vocabulary is None:  # the same texts recur in a load
+        return _unmarked_default(text)
+    return _without_marker(text, vocabulary)
+
+
+_detection_default = lru_cache(maxsize=_MEMO_MAX)(classify.detection_source)
 
 
 def _detected_by(text: str, vocabulary: classify.Vocabulary | None) -> str | None:
     """``classify.detection_source``, memoised for the default vocabulary."""
     if vocabulary is not None:
         return classify.detection_source(text, vocabulary)
-    if text not in _DETECTED_BY:
-        if len(_DETECTED_BY) >= _MEMO_MAX:
-            _DETECTED_BY.clear()
-        _DETECTED_BY[text] = classify.detection_source(text)
-    return _DETECTED_BY[text]
+    return _detection_default(text)
 
 
-_SEVERITY: dict[str, tuple[str | None, str | None]] = {}
+_severity_text = lru_cache(maxsize=_MEMO_MAX)(classify.normalize_severity)
 
 
 def _severity(value: object) -> tuple[str | None, str | None]:
     """``classify.normalize_severity``, memoised for text values."""
-    if not isinstance(value, str):
-        return classify.normalize_severity(value)
-    found = _SEVERITY.get(value)
-    if found is None:
-        found = classify.normalize_severity(value)
-        if len(_SEVERITY) < _MEMO_MAX:
-            _SEVERITY[value] = found
-    return found
+    if isinstance(value, str):
+        return _severity_text(value)
+    return classify.normalize_severity(value)
 
 
 class _Doc(_Sections):

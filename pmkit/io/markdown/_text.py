@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -206,20 +207,22 @@ def _flat_yaml(lines: list[str], start: int, end: int) -> dict[str, Any] | None:
     return out
 
 
-_SECTION_CACHE: dict[str, str | None] = {}
+#: Entries kept by each of the reader's memos of pure functions of text.
+_MEMO_MAX = 50_000
+_section_default = lru_cache(maxsize=_MEMO_MAX)(classify.heading_section)
 
 
 def _section(heading: str, vocabulary: Vocabulary | None) -> str | None:
     """``classify.heading_section``, memoised for the default vocabulary."""
     if vocabulary is not None:
         return classify.heading_section(heading, vocabulary)
-    try:
-        return _SECTION_CACHE[heading]
-    except KeyError:
-        found = classify.heading_section(heading)
-        if len(_SECTION_CACHE) < 50_000:
-            _SECTION_CACHE[heading] = found
-        return found
+    return _section_default(heading)
+
+
+@lru_cache(maxsize=_MEMO_MAX)
+def _heading_says(title: str) -> tuple[str | None, date | None]:
+    """The zone a heading states and the date it names (headings repeat across documents)."""
+    return timeparse.find_zone_statement(title), timeparse.find_date(title)
 
 
 def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
