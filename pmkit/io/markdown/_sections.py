@@ -71,11 +71,8 @@ _DAY_US = 86_400_000_000
 
 
 def _due_label(text: str) -> bool:
-    """``_DUE_LABEL.search(text)``, after a cheap test for the words it needs."""
-    low = text.lower()
-    if "due" in low or "by" in low or "eta" in low or "target" in low or "deadline" in low:
-        return _DUE_LABEL.search(text) is not None
-    return False
+    """``_DUE_LABEL.search(text)``, after the cheap test for the words it needs."""
+    return _may_hold(text, _DUE_WORDS) and _DUE_LABEL.search(text) is not None
 
 
 class _Sections(_Timeline):

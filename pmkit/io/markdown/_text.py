@@ -81,8 +81,7 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     """
     if not text.isascii():
         return True
-    low = text.lower()
-    return any(w in low for w in words)
+    return any(map(text.lower().__contains__, words))
 
 
 #: Words every zone statement holds ("All times in UTC", "Time zone: CET").

@@ -46,10 +46,7 @@ def _not_fast(item: str) -> bool:
         or item[-1] == " "
     ):
         return True
-    low = item.lower()
-    if "time" in low or "zone" in low:  # as _may_hold(item, _ZONE_WORDS) tests
-        return timeparse.find_zone_statement(item) is not None
-    return False
+    return _may_hold(item, _ZONE_WORDS) and timeparse.find_zone_statement(item) is not None
 
 
 def _rest(text: str, start: int, end: int) -> str:
