@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from pmkit import classify, schema
@@ -22,16 +22,14 @@ from pmkit.io.rows import Parsed
 __all__ = ["IncidentRows", "load_json", "micros", "parse_instant"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 #: milestone column -> event kinds that supply it; declared once, in the schema
 KIND_OF_MILESTONE = schema.MILESTONES
 
 
 def micros(at: datetime | None) -> int | None:
     """Integer microseconds since the epoch, UTC (None stays None)."""
-    if at is None:
-        return None
-    delta = at - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return None if at is None else (at - _EPOCH) // _MICROSECOND
 
 
 def parse_instant(value: Any, tz: tzinfo | None = None) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,6 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
-_MICROSECOND = timedelta(microseconds=1)
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
@@ -269,8 +268,7 @@ class _Doc(_Sections):
             "source": self.source,
         }
         for col, source_col in _PROVENANCE_COLUMN.items():
-            at = milestones[col]
-            row[col] = None if at is None else (at - _EPOCH) // _MICROSECOND
+            row[col] = micros(milestones[col])
             row[source_col] = provenance[col]
         for col, values in out.tables["incidents"].items():
             values.append(row.get(col))
@@ -298,9 +296,7 @@ class _Doc(_Sections):
         values: dict[str, list[Any]] = {
             "incident_id": [self.incident_id] * n,
             "seq": list(range(n)),
-            "at": [
-                None if (at := e["at"]) is None else (at - _EPOCH) // _MICROSECOND for e in events
-            ],
+            "at": [micros(e["at"]) for e in events],
             "kind": [e["kind"] for e in events],
             "actor": actors,
             "text": texts,
