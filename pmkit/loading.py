@@ -80,9 +80,10 @@ def _find(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> l
                     seen.add(f)
                     found.append(f)
         elif p.is_file():
-            if str(p) not in seen:
-                seen.add(str(p))
-                found.append(str(p))
+            f = str(p)
+            if f not in seen:
+                seen.add(f)
+                found.append(f)
         elif any(ch in str(p) for ch in "*?["):
             for g in sorted(glob.glob(str(p), recursive=True)):
                 gp = str(Path(g))
