@@ -122,6 +122,7 @@ REAL_LINES = [
     ("Employee brings in Sr. Director of Devops to the conversation.", "escalated"),
     ("The chain stalled at height 4779033.", "impact_start"),
     ("Mempool spendbundle count plateaus at ~6200.", "note"),
+    ("Long-term fix applied via IaC and pipeline", "resolved"),
 ]
 
 
@@ -484,6 +485,15 @@ def test_vocabulary_is_a_value() -> None:
         ("Developer reports that Prometheus is down.", "employee"),
         ("A researcher submitted a bug report via bugcrowd", "third_party"),
         ("we rebooted", None),
+        ("the vendor reported elevated error rates", "third_party"),
+        ("we were notified by our vendor", "third_party"),
+        # a vendor named in the cause did not detect anything
+        ("These vendor specific changes caused the CoreDNS service to fail", None),
+        (
+            "When alerted, the SRE team detected the difference between open source and "
+            "vendor documentation",
+            "monitoring",
+        ),
     ],
 )
 def test_detection_source(text: str, source: str | None) -> None:

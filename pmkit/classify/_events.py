@@ -58,6 +58,8 @@ _EVENTS: Rules = (
             r"\b(?:reports?|reporting) back that (?:it|the fix|everything) works\b",
             r"\bavailability confirmed\b",
             r"\bpermanently fixed\b",
+            r"\b(?:long[- ]term|permanent) fix(?:es)? (?:was |were |has been |is )?"
+            r"(?:applied|deployed|rolled out|released|implemented|in place)\b",
             r"\bfix deployed and verified\b",
             r"(?<!n't )(?<!not )\b(?:working|running|functioning) as "
             r"(?:intended|expected|normal)\b",

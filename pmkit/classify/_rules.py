@@ -185,7 +185,11 @@ _DETECTION: Rules = (
             r"\b(?:aws|amazon|google|github|cloudflare|azure|microsoft|okta|vendor|provider|"
             r"partner) (?:\w+ )?(?:notified|informed|alerted|told|contacted|emailed) us\b",
             r"\bautomated (?:warning|email) from\b",
-            r"\bvendors?\b",
+            # a vendor named in a cause ("vendor specific changes", "the vendor API
+            # timed out") did not detect anything; one that reported it did
+            r"\bvendors? (?:\w+ )?(?:reported|notified|informed|alerted|warned|told|emailed)\b",
+            r"\b(?:reported|notified|informed|alerted|warned|told) by (?:the |our |a |an )?"
+            r"(?:\w+ )?vendors?\b",
             r"\bsecurity researchers?\b",
             r"\bresearchers?\b",
             r"\bbug ?bount(?:y|ies)\b",
