@@ -20,20 +20,11 @@ import pmkit
 #: (file, field) -> what pmkit reads instead; reader or vocabulary work to do.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     (
-        "dfds/PM2021-006-All-services-returning-503-in-Kubernetes.md",
-        "started_at",
-    ): "pmkit reads 2021-06-30 08:32",
-    (
         "dfds/PM2021-009-All-services-returning-404-in-Kubernetes.md",
         "mitigated_at",
     ): "pmkit reads 2021-09-06 08:15",
     ("dfds/PM2022-002-Logs-not-shipped-to-CloudWatch.md", "resolved_at"): "pmkit reads none",
     ("dfds/PM2020-002-KIAM-service-disruption-on-Hellman.md", "resolved_at"): "pmkit reads none",
-    ("dfds/PM2020-005-ALB-instance-attachment.md", "started_at"): "pmkit reads 2020-06-09 09:00",
-    (
-        "dfds/PM2021-001-Logs-from-Kubernetes-not-shipped-to-CWL.md",
-        "resolved_at",
-    ): "pmkit reads none",
     (
         "dfds/PM2025-002-Traefik-rule-preventing-some-inbound-traffic.md",
         "started_at",
@@ -48,7 +39,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("chia/2021-05-26-website-outage.md", "mitigated_at"): "pmkit reads 2021-05-26 16:53",
     ("chia/2021-05-09-negative-coin-values.md", "acknowledged_at"): "pmkit reads none",
     ("chia/2021-10-31-DustStorm.md", "detected_at"): "pmkit reads 2021-10-30 23:00",
-    ("chia/2022-06-28-ProxyAbuseReport.md", "resolved_at"): "pmkit reads 2022-06-29 18:44",
     ("chia/04-25-User_Account_Compromise.md", "detected_at"): "pmkit reads 2023-04-21 19:26",
     ("chia/04-25-User_Account_Compromise.md", "resolved_at"): "pmkit reads none",
     ("chia/2024-06-25-blockchain_mainnet-stall.md", "mitigated_at"): "pmkit reads 2024-02-28 08:00",
@@ -57,7 +47,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("posthog/2025-11-15-persons-db-migration.md", "started_at"): "pmkit reads none",
     ("posthog/2025-11-26-shai-hulud-attack.md", "started_at"): "pmkit reads none",
     ("posthog/2025-11-26-shai-hulud-attack.md", "mitigated_at"): "pmkit reads none",
-    ("dfds/PM2020-004-CoreDNS-upgrade-issue.md", "detection_source"): "pmkit reads third_party",
     ("chia/2021-05-09-negative-coin-values.md", "detection_source"): "pmkit reads unknown",
     ("chia/2022-06-28-ProxyAbuseReport.md", "detection_source"): "pmkit reads customer",
 }

@@ -171,6 +171,41 @@ def test_relative_times_anchor_on_start() -> None:
     assert inc["mitigated_at"] == T("2024-05-01 11:00", tz="UTC")
 
 
+def test_resolved_at_is_the_last_resolution_and_mitigated_at_the_first() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2022-07-07 08:58 [start] account deleted\n"
+        "- 2022-07-07 10:09 Major outage closed\n"
+        "- 2022-07-07 13:40 Metrics availability confirmed by end user\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["resolved_at"] == T("2022-07-07 13:40", tz="UTC")
+    # no mitigation line: the impact had ended by the first "resolved" line
+    assert inc["mitigated_at"] == T("2022-07-07 10:09", tz="UTC")
+
+
+@pytest.mark.parametrize(
+    "opening", ["Kubernetes upgrade commenced", "Maintenance for changing groups started"]
+)
+def test_inferred_start_skips_work_that_only_begins(opening: str) -> None:
+    text = (
+        f"# T\n\n## Timeline\n\nAll times UTC.\n\n- 2021-06-30 08:32 {opening}\n"
+        "- 2021-06-30 09:59 Infrastructure Modules release 0.2.119\n"
+        "- 2021-06-30 10:00 Status 503 messages witnessed\n"
+    )
+    pm = read(text)
+    assert pm.incidents.iloc[0]["started_at"] == T("2021-06-30 09:59", tz="UTC")
+    assert "milestone.inferred" in codes(pm)
+
+
+def test_inferred_start_keeps_work_that_begins_right_before_detection() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2021-06-30 08:32 Kubernetes upgrade commenced\n"
+        "- 2021-06-30 10:00 Status 503 messages witnessed\n"
+        "- 2021-06-30 10:04 rolled back\n"
+    )
+    assert read(text).incidents.iloc[0]["started_at"] == T("2021-06-30 08:32", tz="UTC")
+
+
 def test_headings_map_to_steps_and_keep_original() -> None:
     text = (
         "# T\n\n## Root Cause\n\nThe cache was cold.\n\n## Contributing factors\n\n"

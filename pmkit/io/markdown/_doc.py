@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -33,6 +34,16 @@ _MAY_MARK = "#=`~*_"
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
+#: A line announcing that planned work begins ("Maintenance ... started",
+#: "Kubernetes upgrade commenced"), only tried on the earliest line of a
+#: timeline that marks no start.
+_WORK_BEGINS = re.compile(
+    r"(?:[\w./-]+ ){0,3}(?:maintenance|upgrade|migration|workshop)\b[^.;]{0,60}?"
+    r"\b(?:started|starts|commenced|commences|began|begins|kicked off)\W*$"
+    r"|(?:started|starting|began|commenced|beginning) (?:the |a |an )?(?:[\w./-]+ ){0,3}"
+    r"(?:maintenance|upgrade|migration|workshop)\b",
+    re.IGNORECASE,
+)
 
 
 def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
@@ -185,14 +196,20 @@ class _Doc(_Sections):
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
-        # the earliest time of each kind, in one pass over the events
+        # the earliest time of each kind, in one pass over the events; resolution
+        # is the latest line saying so ("outage closed", later "confirmed by the
+        # end user"): a resolution stated again later was not final before
         first_of: dict[str, datetime] = {}
+        last_resolved: datetime | None = None
         for e in events:
             at = e["at"]
             if at is not None:
-                seen = first_of.get(e["kind"])
+                kind = e["kind"]
+                seen = first_of.get(kind)
                 if seen is None or at < seen:
-                    first_of[e["kind"]] = at
+                    first_of[kind] = at
+                if kind == "resolved" and (last_resolved is None or at > last_resolved):
+                    last_resolved = at
         meta = self.meta
         given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
@@ -204,6 +221,8 @@ class _Doc(_Sections):
                 milestones[col], provenance[col] = at, "metadata"
                 continue
             times = [first_of[k] for k in KIND_OF_MILESTONE[col] if k in first_of]
+            if col == "resolved_at" and last_resolved is not None:
+                times = [last_resolved]
             if times:
                 milestones[col], provenance[col] = min(times), "timeline"
             else:
@@ -211,14 +230,19 @@ class _Doc(_Sections):
         if milestones["started_at"] is None:
             self.infer_start(events, milestones, provenance)
         if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
-            milestones["mitigated_at"] = milestones["resolved_at"]
+            # the impact had ended by the first line saying it was resolved
+            first_resolved = first_of.get("resolved")
+            if provenance["resolved_at"] == "metadata" or first_resolved is None:
+                first_resolved = milestones["resolved_at"]
+            milestones["mitigated_at"] = first_resolved
             provenance["mitigated_at"] = provenance["resolved_at"]
             self.problem(
                 None,
                 "warning",
                 "milestone.inferred",
-                "no line marks when the impact was mitigated; mitigated_at is taken as "
-                "resolved_at, when it had ended at the latest. Mark the right line [mitigated]",
+                "no line marks when the impact was mitigated; mitigated_at is taken as the first "
+                "time it was said to be resolved, when it had ended at the latest. Mark the right "
+                "line [mitigated]",
             )
         self.check_order(milestones, provenance)
         source_kind = self.detection(events)
@@ -314,17 +338,27 @@ class _Doc(_Sections):
         """No line marks the start: the earliest line before detection is the start.
 
         Timelines usually open with the change that began the impact; when the
-        earliest line is the detection itself nothing is inferred.
+        earliest line is the detection itself nothing is inferred. An opening line
+        that only says planned work began ("Kubernetes upgrade commenced") gives way
+        to the next line before detection, the step of that work that changed things.
         """
-        timed = [e for e in events if e["at"] is not None]
+        timed = sorted(
+            (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
+        )
         if not timed:
             return
-        first = min(timed, key=lambda e: (e["at"], e["line"]))
+        first = timed[0]
         detected = milestones["detected_at"]
         if first["kind"] in ("detected", "reported") or detected is None:
             return
         if first["at"] >= detected:
             return
+        if len(timed) > 1 and _WORK_BEGINS.match(first["text"]):
+            # "Kubernetes upgrade commenced": the work that begins is not yet the
+            # change; the next step it names before detection is
+            second = timed[1]
+            if second["at"] < detected and second["kind"] not in ("detected", "reported"):
+                first = second
         milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
         self.problem(
             first["line"],
