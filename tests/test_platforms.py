@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,9 @@ import pytest
 import pmkit
 from pmkit import schema
 from pmkit.errors import ParseError
+from pmkit.io._incident import IncidentRows
 from pmkit.io.platforms import read_incidentio, read_pagerduty, read_statuspage
+from pmkit.io.rows import Parsed
 
 DATA = Path(__file__).parent / "data" / "platforms"
 PD = DATA / "pagerduty-incidents.json"
@@ -202,3 +205,16 @@ def test_folder_of_mixed_exports(tmp_path: Path) -> None:
     pm = valid(pmkit.load(tmp_path))
     assert len(pm.incidents) == 6
     assert set(pm.incidents["detected_from"].dropna()) == {"platform"}
+
+
+def test_structured_readers_take_the_last_resolution_like_the_markdown_reader() -> None:
+    rows = IncidentRows("INC-1", "export.json")
+    rows.event("Errors begin", datetime(2024, 5, 1, 10, 0, tzinfo=UTC), "impact_start")
+    rows.event("Status: resolved", datetime(2024, 5, 1, 11, 0, tzinfo=UTC), "resolved")
+    rows.event("Errors are back", datetime(2024, 5, 1, 11, 30, tzinfo=UTC), "impact_start")
+    rows.event("Status: resolved", datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "resolved")
+    out = Parsed()
+    rows.finish(out)
+    inc = out.tables["incidents"]
+    assert inc["started_at"] == [1714557600000000]  # the first start, 10:00
+    assert inc["resolved_at"] == [1714564800000000]  # the last resolution, 12:00

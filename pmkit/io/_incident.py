@@ -5,7 +5,8 @@ milestones in an :class:`IncidentRows`, then :meth:`IncidentRows.finish` writes
 the ``incidents`` and ``events`` rows: event kinds from
 :func:`pmkit.classify.classify_event` when the source gives none, milestones
 from explicit values first and otherwise from the earliest event of the
-matching kind (the same rule as the Markdown reader), with their provenance.
+matching kind, or the latest for :data:`LATEST_MILESTONES` (the same rules as
+the Markdown reader), with their provenance.
 """
 
 from __future__ import annotations
@@ -19,12 +20,25 @@ from pmkit import classify, schema
 from pmkit.classify import Vocabulary
 from pmkit.io.rows import Parsed
 
-__all__ = ["IncidentRows", "load_json", "micros", "parse_instant"]
+__all__ = [
+    "LATEST_KINDS",
+    "LATEST_MILESTONES",
+    "IncidentRows",
+    "load_json",
+    "micros",
+    "parse_instant",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 #: milestone column -> event kinds that supply it; declared once, in the schema
 KIND_OF_MILESTONE = schema.MILESTONES
+#: Milestones taken from the latest event of their kinds, not the earliest: an
+#: incident said to be resolved again later ("outage closed", then "confirmed
+#: by the end user") was not finally resolved the first time.
+LATEST_MILESTONES = frozenset({"resolved_at"})
+#: the event kinds whose latest time is kept
+LATEST_KINDS = frozenset(k for col in LATEST_MILESTONES for k in KIND_OF_MILESTONE[col])
 
 
 def micros(at: datetime | None) -> int | None:
@@ -132,7 +146,8 @@ class IncidentRows:
             else:
                 times = [e["at"] for e in self.events if e["kind"] in kinds and e["at"]]
                 if times:
-                    at, prov = min(times), self.event_provenance
+                    at = max(times) if col in LATEST_MILESTONES else min(times)
+                    prov = self.event_provenance
             row[col] = micros(at)
             row[col.replace("_at", "_from")] = prov
         if row.get("status") is None and row.get("resolved_at") is not None:

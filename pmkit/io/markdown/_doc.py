@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from pmkit import classify
-from pmkit.io._incident import KIND_OF_MILESTONE, micros
+from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES, micros
 from pmkit.io.markdown._sections import _Sections
 from pmkit.io.markdown._text import (
     _ACTOR,
@@ -196,11 +196,10 @@ class _Doc(_Sections):
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
-        # the earliest time of each kind, in one pass over the events; resolution
-        # is the latest line saying so ("outage closed", later "confirmed by the
-        # end user"): a resolution stated again later was not final before
+        # the earliest time of each kind in one pass over the events, and the
+        # latest of the kinds of LATEST_MILESTONES (resolution)
         first_of: dict[str, datetime] = {}
-        last_resolved: datetime | None = None
+        last_of: dict[str, datetime] = {}
         for e in events:
             at = e["at"]
             if at is not None:
@@ -208,8 +207,10 @@ class _Doc(_Sections):
                 seen = first_of.get(kind)
                 if seen is None or at < seen:
                     first_of[kind] = at
-                if kind == "resolved" and (last_resolved is None or at > last_resolved):
-                    last_resolved = at
+                if kind in LATEST_KINDS:
+                    seen = last_of.get(kind)
+                    if seen is None or at > seen:
+                        last_of[kind] = at
         meta = self.meta
         given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
@@ -220,11 +221,12 @@ class _Doc(_Sections):
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
                 continue
-            times = [first_of[k] for k in KIND_OF_MILESTONE[col] if k in first_of]
-            if col == "resolved_at" and last_resolved is not None:
-                times = [last_resolved]
+            latest = col in LATEST_MILESTONES
+            of = last_of if latest else first_of
+            times = [of[k] for k in KIND_OF_MILESTONE[col] if k in of]
             if times:
-                milestones[col], provenance[col] = min(times), "timeline"
+                milestones[col] = max(times) if latest else min(times)
+                provenance[col] = "timeline"
             else:
                 milestones[col], provenance[col] = None, None
         if milestones["started_at"] is None:
