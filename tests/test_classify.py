@@ -105,6 +105,17 @@ REAL_LINES = [
         "reported",
     ),
     ("A customer reached out to inform us that they had removed the PostHog SDK", "reported"),
+    ("Issue confirmed by surveys team. Begin reverting suspected PRs", "acknowledged"),
+    ("Redis key evictions spike, cache becomes effectively unavailable", "impact_start"),
+    (
+        "the performance of PostHog's ingestion processing pipeline became severely degraded",
+        "impact_start",
+    ),
+    ("a number of our SDKs and other packages were compromised", "impact_start"),
+    (
+        "we had identified the malicious packages, deleted them, and revoked the tokens",
+        "mitigated",
+    ),
     # chia
     ("Site is hard down, chia operations engineers respond to alarms", "acknowledged"),
     ("Operations engineers revert site repo changes", "mitigated"),
@@ -123,6 +134,10 @@ REAL_LINES = [
     ("The chain stalled at height 4779033.", "impact_start"),
     ("Mempool spendbundle count plateaus at ~6200.", "note"),
     ("Long-term fix applied via IaC and pipeline", "resolved"),
+    ("Chia confirmed the bugcrowd issue and engaged with the attacker", "acknowledged"),
+    # confirming a fix is not confirming the problem; wondering is not a compromise
+    ("Customer confirmed the issue is fixed", "resolved"),
+    ("Questioning began to understand how the account may have been compromised", "action"),
 ]
 
 

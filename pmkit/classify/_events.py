@@ -218,6 +218,10 @@ _EVENTS: Rules = (
             r"\b(?:sev ?\d|incident) ticket (?:was )?(?:raised|created|opened)\b",
             r"\blooking into\b",
             r"\btriag(?:ed|ing|e)\b",
+            # the responders confirm the problem exists (not that it is fixed)
+            r"\b(?:issue|problem|bug|incident|outage) (?:was |has been |is )?confirmed\b",
+            r"\bconfirmed (?:the )?(?:\w+ )?(?:issue|problem|bug|incident|outage)\b"
+            r"(?! (?:is|was|has been|had been) )",
         ),
     ),
     (
@@ -271,6 +275,10 @@ _EVENTS: Rules = (
             r"\b(?:fully|completely|hard) down\b",
             r"\bentered (?:a |the )?(?:notready|not ready|unhealthy|failed|crash\w*)",
             r"\b(?:chain|network|site|service|website|api) (?:stalled|halted)\b",
+            r"\b(?:became|becomes|become) (?:\w+ )?(?:degraded|unavailable|unresponsive|"
+            r"unreachable|inaccessible)\b",
+            r"\b(?:was|were|got) compromised\b",
+            r"(?<!may )(?<!might )(?<!could )\b(?:has|have|had) been compromised\b",
         ),
     ),
     (
@@ -290,6 +298,7 @@ _EVENTS: Rules = (
             r"\brecover(?:y|ing|s|ed)?\b",
             r"\b(?:is|was|were|been) (?:blocked|banned|locked|suspended)\b",
             r"\b(?:locked|suspended|disabled) (?:the |all )?(?:\w+ )?accounts?\b",
+            r"\brevoked\b",
             r"\bterminated\b",
             r"\b(?:were|was) stopped\b",
             r"\bturn(?:ed|s)? off\b",
