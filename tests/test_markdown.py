@@ -507,3 +507,66 @@ def test_action_metadata_in_closing_brackets_is_not_part_of_the_text() -> None:
         "Rotate keys (see the runbook)",
     ]
     assert a["owner"][0] == "Raj Iyer" and a["tracker_key"][0] == "PLAT-1024"
+
+
+def test_month_and_day_without_year_carry_to_later_times() -> None:
+    # posthog shai-hulud: the second sentence is on November 24th, not the file's date
+    text = (
+        "# Attack\n\nAt 4:11 AM UTC on November 24th, a number of our SDKs and other "
+        "packages were compromised.\n\nBy 9:30 AM UTC, we had identified the malicious "
+        "packages, deleted them, and revoked the tokens used to publish them.\n"
+    )
+    pm = read(text, "2025-11-26-attack.md")
+    inc = pm.incidents.iloc[0]
+    want = [T("2025-11-24 04:11", tz="UTC"), T("2025-11-24 09:30", tz="UTC")]
+    assert list(pm.events["at"]) == want
+    assert inc["started_at"] == T("2025-11-24 04:11", tz="UTC")
+    assert inc["mitigated_at"] == T("2025-11-24 09:30", tz="UTC")
+
+
+def test_summary_window_gives_the_start() -> None:
+    # rust crates.io 2023-07-20: the timeline marks no start, the summary states the window
+    text = (
+        "# Broken downloads\n\n## Summary\n\nOn 2023-07-20 between 12:17 and 12:30 UTC all "
+        "crate downloads were broken due to a deployment.\n\n## Timeline\n\n"
+        "- 12:17 UTC – The staging deployment was promoted to the production environment\n"
+        "- 12:30 UTC – The deployment was rolled back\n"
+    )
+    pm = read(text, "2023-07-20-crates.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["started_at"] == T("2023-07-20 12:17", tz="UTC")
+    assert inc["started_from"] == "timeline"
+    assert "milestone.inferred" not in codes(pm)
+
+
+def test_window_outside_the_summary_is_not_the_start() -> None:
+    text = (
+        "# T\n\n## Root cause\n\nThe cron job runs between 02:00 and 03:00 UTC.\n\n"
+        "## Timeline\n\n- 2024-05-01 10:00 UTC deployed the release\n"
+        "- 2024-05-01 10:30 UTC rolled back\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["started_at"] == T("2024-05-01 10:00", tz="UTC")  # inferred, not 02:00
+
+
+def test_start_without_detection_is_a_change_before_the_response() -> None:
+    # rust dns 2023-01-25: "we deployed changes", then the DNS record failed; no detection line
+    text = (
+        "# DNS\n\nOn Wednesday, 2023-01-25 at 09:15 UTC, we deployed changes to the "
+        "production infrastructure. Around 9:30 UTC, the DNS record started to get "
+        "propagated again and by 9:40 UTC traffic had returned to normal levels.\n"
+    )
+    pm = read(text, "rust-dns-2023-01-25.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["started_at"] == T("2023-01-25 09:15", tz="UTC")
+    msgs = pm.problems.loc[pm.problems["code"] == "milestone.inferred", "message"]
+    assert any("a change before the first response" in m for m in msgs)
+
+
+def test_no_start_inferred_from_a_note_without_detection() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 a researcher wrote to us\n"
+        "- 2024-05-01 11:00 incident closed\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert pd.isna(inc["started_at"])

@@ -230,7 +230,11 @@ class _Doc(_Sections):
             else:
                 milestones[col], provenance[col] = None, None
         if milestones["started_at"] is None:
-            self.infer_start(events, milestones, provenance)
+            stated = self.stated_start()
+            if stated is not None:
+                milestones["started_at"], provenance["started_at"] = stated, "timeline"
+            else:
+                self.infer_start(events, milestones, provenance)
         if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
             # the impact had ended by the first line saying it was resolved
             first_resolved = first_of.get("resolved")
@@ -340,9 +344,12 @@ class _Doc(_Sections):
         """No line marks the start: the earliest line before detection is the start.
 
         Timelines usually open with the change that began the impact; when the
-        earliest line is the detection itself nothing is inferred. An opening line
+        earliest line is the detection itself nothing is inferred. When no line
+        marks the detection either, an earliest line that makes a change ("we
+        deployed changes", kind ``action``) before the first response
+        (acknowledgement, mitigation or resolution) is the start. An opening line
         that only says planned work began ("Kubernetes upgrade commenced") gives way
-        to the next line before detection, the step of that work that changed things.
+        to the next line before that bound, the step of that work that changed things.
         """
         timed = sorted(
             (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
@@ -350,16 +357,23 @@ class _Doc(_Sections):
         if not timed:
             return
         first = timed[0]
-        detected = milestones["detected_at"]
-        if first["kind"] in ("detected", "reported") or detected is None:
+        bound = milestones["detected_at"]
+        if bound is None and first["kind"] == "action":
+            responses = [
+                at
+                for c in ("acknowledged_at", "mitigated_at", "resolved_at")
+                if (at := milestones[c]) is not None
+            ]
+            bound = min(responses) if responses else None
+        if first["kind"] in ("detected", "reported") or bound is None:
             return
-        if first["at"] >= detected:
+        if first["at"] >= bound:
             return
         if len(timed) > 1 and _WORK_BEGINS.match(first["text"]):
             # "Kubernetes upgrade commenced": the work that begins is not yet the
             # change; the next step it names before detection is
             second = timed[1]
-            if second["at"] < detected and second["kind"] not in ("detected", "reported"):
+            if second["at"] < bound and second["kind"] not in ("detected", "reported"):
                 first = second
         milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
         self.problem(
@@ -367,7 +381,8 @@ class _Doc(_Sections):
             "warning",
             "milestone.inferred",
             "no timeline line marks the start of impact; started_at is taken from the "
-            "earliest line before detection. Mark the right line [start] to be explicit",
+            "earliest line before detection (with no detection, a change before the first "
+            "response). Mark the right line [start] to be explicit",
         )
 
     def resolve_relative(self, events: list[dict[str, Any]]) -> None:

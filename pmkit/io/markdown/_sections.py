@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import date
+from datetime import date, datetime
 
 from pmkit import classify, timeparse
 from pmkit.io.markdown._text import (
@@ -70,6 +71,14 @@ _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _DAY_US = 86_400_000_000
 
 
+# "between 12:17 and 12:30 UTC", "from November 11, 4:02 PM UTC to November 14, ...":
+# the words just before the first time, and those joining it to the second
+_WINDOW_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
+_WINDOW_JOIN = re.compile(r"\s*(?:and|to|until|till|through|-|–|—)\s+", re.IGNORECASE)
+#: sections whose prose states the incident as a whole (None: text before any heading)
+_WINDOW_SECTIONS = (None, "summary", "impact")
+
+
 def _due_label(text: str) -> bool:
     """``_DUE_LABEL.search(text)``, after the cheap test for the words it needs."""
     return _may_hold(text, _DUE_WORDS) and _DUE_LABEL.search(text) is not None
@@ -121,6 +130,45 @@ class _Sections(_Timeline):
                 for clause in _clauses(sentence, m):
                     self.timeline_item(clause, line, heading, None)
         self.in_prose = False
+
+    def stated_start(self) -> datetime | None:
+        """The start of an impact window the summary states, or None.
+
+        "On 2023-07-20 between 12:17 and 12:30 UTC all crate downloads were
+        broken": when no timeline line marks the start, the summary's window
+        does. Only "between <time> and <time>" and "from <time> to <time>" in the
+        text before any heading, the summary and the impact section count.
+        """
+        for line, text, heading in self.prose:
+            low = text.lower()
+            if "between " not in low and "from " not in low:
+                continue
+            if heading is not None and _section(heading, self.vocab) not in _WINDOW_SECTIONS:
+                continue
+            for sentence in _SENTENCE.split(text):
+                at = self.window_start(sentence, line)
+                if at is not None:
+                    return at
+        return None
+
+    def window_start(self, sentence: str, line: int) -> datetime | None:
+        m = timeparse.find_time(sentence)
+        if m is None or m.relative is not None or not _WINDOW_OPEN.search(sentence[: m.start]):
+            return None
+        join = _WINDOW_JOIN.match(sentence, m.end)
+        if join is None:
+            return None
+        end = timeparse.find_time(sentence[join.end() :])
+        if end is None or end.start != 0 or end.relative is not None:
+            return None
+        if m.zone is None and end.zone is not None:
+            m = dataclasses.replace(m, zone=end.zone)  # "between 12:17 and 12:30 UTC"
+        if m.zone is None and not (self.zone or self.tz_arg):
+            return None  # a naive time is not guessed (and not reported twice)
+        day = timeparse.find_date(sentence) or self.doc_date
+        if day is None and (m.year is None or m.month is None or m.day is None):
+            return None
+        return self.absolute(m, line, day)
 
     def context_from(self, text: str, line: int) -> None:
         if self.zone is None:

@@ -176,6 +176,13 @@ class _Timeline(_DocBase):
                 with contextlib.suppress(ValueError):
                     self.current_date = date(m.year, m.month, m.day)
             explicit = True
+        elif m.month is not None and m.day is not None and self.current_date is not None:
+            # "At 4:11 AM UTC on November 24th": the year is the one in force,
+            # as to_utc reads it, and later times without a date follow this day
+            if not self.sticky_date:
+                with contextlib.suppress(ValueError):
+                    self.current_date = date(self.current_date.year, m.month, m.day)
+            explicit = True
         else:
             explicit = False
         at = self.absolute(m, line, self.current_date)
