@@ -138,6 +138,14 @@ REAL_LINES = [
     # confirming a fix is not confirming the problem; wondering is not a compromise
     ("Customer confirmed the issue is fixed", "resolved"),
     ("Questioning began to understand how the account may have been compromised", "action"),
+    ("Chia operations personnel investigated the malicious edits", "acknowledged"),
+    (
+        "I notified the chia engineers chat that the blockchain was stuck. "
+        "Almog and Arvid joined to help debug.",
+        "acknowledged",
+    ),
+    ("New blocks being created again with approximately a 10 minutes gap", "mitigated"),
+    ("User had forwarded the email of a successful sign-on attempt to IPS.", "reported"),
 ]
 
 
@@ -499,6 +507,8 @@ def test_vocabulary_is_a_value() -> None:
         ("Alert for Fluentd is noticed by engineer", "monitoring"),
         ("Developer reports that Prometheus is down.", "employee"),
         ("A researcher submitted a bug report via bugcrowd", "third_party"),
+        ("AWS sends an automated email to Chia notifying of an abuse complaint", "third_party"),
+        ("I (Mariano Sorgente) looked at my local node", "employee"),
         ("we rebooted", None),
         ("the vendor reported elevated error rates", "third_party"),
         ("we were notified by our vendor", "third_party"),

@@ -109,6 +109,13 @@ _EVENTS: Rules = (
             r"\ballowing traffic\b",
         ),
     ),
+    # Responders joining to help make the line an acknowledgement even
+    # when it also says who was told ("I notified the engineers chat ... Almog and
+    # Arvid joined to help debug"): internal notice is no milestone, this is.
+    (
+        "acknowledged",
+        (r"(?<!had )\bjoin(?:ed|s) (?:in )?to (?:help|assist|debug|investigat|troubleshoot)",),
+    ),
     (
         "communicated_internal",
         (
@@ -164,6 +171,8 @@ _EVENTS: Rules = (
             r"(?:reported|reports|reporting|reached out|complain\w*|alerted us|informed us|"
             r"notified us|tweeted|submitted)\b",
             r"\breported by\b",
+            # a user forwarding the suspicious email to the security team reports it
+            r"\b(?:customers?|users?|clients?|employees?) (?:had |has |have )?forward(?:ed|s)\b",
             r"\bnotified by\b",
             r"\balerted by\b",
             r"^reports? (?:of|from|by)\b",
@@ -222,6 +231,9 @@ _EVENTS: Rules = (
             r"\b(?:issue|problem|bug|incident|outage) (?:was |has been |is )?confirmed\b",
             r"\bconfirmed (?:the )?(?:\w+ )?(?:issue|problem|bug|incident|outage)\b"
             r"(?! (?:is|was|has been|had been) )",
+            # people investigating: the response has begun
+            r"\b(?:personnel|engineers?|teams?|staff|operators?|responders?|on-call|oncall|sres?"
+            r"|we|i) investigated\b",
         ),
     ),
     (
@@ -310,6 +322,9 @@ _EVENTS: Rules = (
             r"\bstarted moving (?:forward|again)\b",
             r"\brolled over (?:the )?(?:sick|unhealthy|bad|failed|broken)\b",
             r"\b(?:targets?|service|nodes?) (?:\w+ )?healthy\b",
+            # work flowing again: "new blocks being created again"
+            r"\b(?:being|are|is|were|was) (?:created|processed|produced|served|accepted"
+            r"|delivered|written) again\b",
         ),
     ),
     (

@@ -190,6 +190,9 @@ _DETECTION: Rules = (
             r"\bvendors? (?:\w+ )?(?:reported|notified|informed|alerted|warned|told|emailed)\b",
             r"\b(?:reported|notified|informed|alerted|warned|told) by (?:the |our |a |an )?"
             r"(?:\w+ )?vendors?\b",
+            r"\b(?:aws|amazon|google|github|cloudflare|azure|microsoft|okta|vendor|provider|"
+            r"partner) (?:sends?|sent) (?:us )?(?:an? )?(?:\w+ )?(?:e-?mail|notification|notice"
+            r"|warning)\b",
             r"\bsecurity researchers?\b",
             r"\bresearchers?\b",
             r"\bbug ?bount(?:y|ies)\b",
@@ -233,7 +236,7 @@ _DETECTION: Rules = (
             r"\b(?:engineer|developer|employee|team member|colleague|staff|operator|sre)s?\b",
             r"\binternal users?\b",
             r"\bwe noticed\b",
-            r"\b(?:i|we) (?:looked|realized|realised|saw)\b",
+            r"\b(?:i|we) (?:\([^()]{1,40}\) )?(?:looked|realized|realised|saw)\b",
         ),
     ),
     (
