@@ -32,9 +32,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("rust/rust-docsrs-2019-10-21.md", "mitigated_at"): "pmkit reads 2019-10-21 02:03",
     ("rust/rust-docsrs-2019-10-21.md", "resolved_at"): "pmkit reads 2019-10-21 02:06",
     ("rust/rust-cratesio-2018-10-15.md", "resolved_at"): "pmkit reads none",
-    ("chia/2021-05-26-website-outage.md", "detected_at"): "pmkit reads none",
     ("chia/2021-05-26-website-outage.md", "mitigated_at"): "pmkit reads 2021-05-26 16:53",
-    ("chia/2021-10-31-DustStorm.md", "detected_at"): "pmkit reads 2021-10-30 23:00",
     ("chia/04-25-User_Account_Compromise.md", "resolved_at"): "pmkit reads none",
 }
 

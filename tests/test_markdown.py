@@ -570,3 +570,30 @@ def test_no_start_inferred_from_a_note_without_detection() -> None:
     )
     inc = read(text).incidents.iloc[0]
     assert pd.isna(inc["started_at"])
+
+
+def test_an_acknowledgement_naming_alarms_is_the_detection_too() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2024-05-01 16:49 Site repo branch renamed\n"
+        "- 16:52 Site is hard down, engineers respond to alarms and begin trouble shooting\n"
+        "- 16:53 Engineers revert the change\n"
+    )
+    row = read(text).incidents.iloc[0]
+    assert row["detected_at"] == row["acknowledged_at"] == T("2024-05-01 16:52", tz="UTC")
+    assert row["detection_source"] == "monitoring"
+    # an inferred detection does not in turn infer the start; the change before
+    # the first response does
+    assert row["started_at"] == T("2024-05-01 16:49", tz="UTC")
+    assert "milestone.inferred" in codes(read(text))
+
+
+def test_an_acknowledgement_naming_only_staff_is_no_detection() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2024-05-01 21:34 Chia employee starts troubleshooting via direct messages\n"
+        "- 22:59 The employee notices odd commands in the history\n"
+    )
+    row = read(text).incidents.iloc[0]
+    assert row["acknowledged_at"] == T("2024-05-01 21:34", tz="UTC")
+    assert row["detected_at"] == T("2024-05-01 22:59", tz="UTC")

@@ -211,6 +211,9 @@ class _Doc(_Sections):
                     seen = last_of.get(kind)
                     if seen is None or at > seen:
                         last_of[kind] = at
+        # the detection a line states, before an acknowledgement may stand in for it
+        stated = min((first_of[k] for k in ("detected", "reported") if k in first_of), default=None)
+        ack_detection = self.detecting_acks(events, first_of, stated)
         meta = self.meta
         given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
@@ -229,12 +232,25 @@ class _Doc(_Sections):
                 provenance[col] = "timeline"
             else:
                 milestones[col], provenance[col] = None, None
+        detected = milestones["detected_at"]
+        if ack_detection is not None and provenance["detected_at"] == "timeline":
+            detected = stated
+            self.problem(
+                ack_detection["line"],
+                "warning",
+                "milestone.inferred",
+                "no earlier line marks the detection; detected_at is taken from this "
+                "acknowledgement, which says how the incident was noticed. Mark the right "
+                "line [detected] to be explicit",
+            )
         if milestones["started_at"] is None:
-            stated = self.stated_start()
-            if stated is not None:
-                milestones["started_at"], provenance["started_at"] = stated, "timeline"
+            # one inference is not built on another: the start is inferred from a
+            # stated detection only
+            window = self.stated_start()
+            if window is not None:
+                milestones["started_at"], provenance["started_at"] = window, "timeline"
             else:
-                self.infer_start(events, milestones, provenance)
+                self.infer_start(events, milestones, provenance, detected)
         if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
             # the impact had ended by the first line saying it was resolved
             first_resolved = first_of.get("resolved")
@@ -315,6 +331,41 @@ class _Doc(_Sections):
                 message=message,
             )
 
+    def detecting_acks(
+        self,
+        events: list[dict[str, Any]],
+        first_of: dict[str, datetime],
+        stated: datetime | None,
+    ) -> dict[str, Any] | None:
+        """An acknowledgement that says how the incident was noticed is its detection too.
+
+        "Engineers respond to alarms and begin troubleshooting" is one line with two
+        milestones; nobody acknowledges an incident before it is detected, so when
+        such a line comes before the ``stated`` detection (the first detected or
+        reported line) it gives the detection time in ``first_of`` and, in
+        :meth:`detection`, the detection source. Only alarms, customers, third
+        parties and tests count: responders are staff, so "an employee starts
+        troubleshooting" does not say how it was noticed. Returns that line's event.
+        """
+        ack = first_of.get("acknowledged")
+        if ack is None or (stated is not None and stated <= ack):
+            return None
+        detecting = [
+            e
+            for e in events
+            if e["kind"] == "acknowledged"
+            and e["at"] is not None
+            and (stated is None or e["at"] < stated)
+            and _detected_by(e["text"], self.vocab) not in (None, "employee")
+        ]
+        if not detecting:
+            return None
+        for e in detecting:
+            e["detects"] = True
+        first = min(detecting, key=lambda e: (e["at"], e["line"]))
+        first_of["detected"] = first["at"]
+        return first
+
     def event_rows(self, events: list[dict[str, Any]]) -> None:
         """Append the events column by column (the hot path of a large load)."""
         n = len(events)
@@ -340,8 +391,9 @@ class _Doc(_Sections):
         events: list[dict[str, Any]],
         milestones: dict[str, datetime | None],
         provenance: dict[str, str | None],
+        detected: datetime | None,
     ) -> None:
-        """No line marks the start: the earliest line before detection is the start.
+        """No line marks the start: the earliest line before ``detected`` is the start.
 
         Timelines usually open with the change that began the impact; when the
         earliest line is the detection itself nothing is inferred. When no line
@@ -357,7 +409,7 @@ class _Doc(_Sections):
         if not timed:
             return
         first = timed[0]
-        bound = milestones["detected_at"]
+        bound = detected
         if bound is None and first["kind"] == "action":
             responses = [
                 at
@@ -446,7 +498,7 @@ class _Doc(_Sections):
                 "third_party, automated_test, unknown",
             )
         first = sorted(
-            (e for e in events if e["kind"] in ("detected", "reported")),
+            (e for e in events if e["kind"] in ("detected", "reported") or "detects" in e),
             key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
         )
         for e in first[:1]:
