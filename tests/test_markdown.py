@@ -105,6 +105,30 @@ def test_table_timeline_with_full_dates() -> None:
     assert inc["detection_source"] == "monitoring"
 
 
+def test_table_timeline_with_separate_date_and_time_columns() -> None:
+    # chia 2022-06-28-ProxyAbuseReport: each row's date cell gives its day, and a
+    # row without one inherits the date above it
+    text = (
+        "# Title\n\n## Timeline (all times UTC)\n\n"
+        "| Day | Date (2022) | Time (UTC) | Event |\n|-----|------|------|------|\n"
+        "| Mon | Jun 27 | 13:47 | Team turns off one testing EC2 instance |\n"
+        "| Tues | Jun 28 | 20:36 | AWS sends an automated email to Chia |\n"
+        "| | | 21:20 | IPS initiates a War-room |\n"
+        "| Wed | Jun 29 | 7:05 | IPS team begins investigating |\n"
+    )
+    pm = read(text, "2022-06-28-proxy.md")
+    ev = pm.events
+    assert list(ev["at"]) == [
+        T("2022-06-27 13:47", tz="UTC"),
+        T("2022-06-28 20:36", tz="UTC"),
+        T("2022-06-28 21:20", tz="UTC"),
+        T("2022-06-29 07:05", tz="UTC"),
+    ]
+    # the weekday, date and time columns are the row's time, not its text
+    assert ev["text"].iloc[0] == "Team turns off one testing EC2 instance"
+    assert "time.out_of_order" not in codes(pm)
+
+
 def test_zone_abbreviation_resolved_with_the_date_and_pst_in_july_flagged() -> None:
     text = (
         "# Title\n\n## Timeline (all times PST)\n\n_7/5/2023_\n\n"

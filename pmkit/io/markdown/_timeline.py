@@ -58,6 +58,22 @@ def _rest(text: str, start: int, end: int) -> str:
     return rest
 
 
+def _lead_columns(header: list[str], time_col: int) -> tuple[int, ...]:
+    """The columns that hold a table row's time, weekday and date first.
+
+    ``| Day | Date (2022) | Time (PST) | Event |``: the date sits in its own
+    column, and each row's date gives that row's day (later rows without one
+    inherit it, as they do a date line). One column ("Time", "Date and Time in
+    CET") is the row's time as written.
+    """
+    dates = [i for i, h in enumerate(header) if "date" in h and "time" not in h]
+    times = [i for i, h in enumerate(header) if "time" in h and "date" not in h]
+    if len(dates) != 1 or len(times) != 1:
+        return (time_col,)
+    days = [i for i, h in enumerate(header) if h in ("day", "weekday")]
+    return (*days[:1], dates[0], times[0])
+
+
 class _Timeline(_DocBase):
     """Reads Timeline sections into events."""
 
@@ -66,6 +82,9 @@ class _Timeline(_DocBase):
     ) -> None:
         header: list[str] | None = None
         time_col = 0
+        # the columns read together as the row's time ("| Day | Date | Time |"),
+        # in that order: date first, so a row's date gives its day
+        lead_cols: tuple[int, ...] = (0,)
         prev_at: datetime | None = None
         for line, item in self.paragraphs(block):
             if item.startswith("|"):
@@ -78,9 +97,14 @@ class _Timeline(_DocBase):
                     time_col = next(
                         (i for i, h in enumerate(header) if "time" in h or "date" in h), 0
                     )
+                    lead_cols = _lead_columns(header, time_col)
                     continue
-                lead = cells[time_col] if time_col < len(cells) else ""
-                rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
+                if len(lead_cols) == 1:
+                    lead = cells[time_col] if time_col < len(cells) else ""
+                    rest = " — ".join(c for i, c in enumerate(cells) if i != time_col and c)
+                else:
+                    lead = " ".join(cells[i] for i in lead_cols if i < len(cells) and cells[i])
+                    rest = " — ".join(c for i, c in enumerate(cells) if i not in lead_cols and c)
                 fast = _FAST_TIME.match(lead + " ")
                 if (
                     (fast is None or fast.end() != len(lead))
