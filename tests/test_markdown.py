@@ -347,6 +347,28 @@ def test_dated_lines_without_clock_are_day_events_and_date_lines_are_inherited()
     assert ev["raw_time"].iloc[0] == "10/14/2022"
 
 
+def test_timeline_line_starting_with_a_time_starts_an_event_without_a_blank_line() -> None:
+    text = (
+        "# T\n\n## Timeline (PST)\n\n"
+        "12:27 PM: The user reported clicking on a link from LinkedIn. The link prompted for\n"
+        "           login access to microsoft.\n"
+        "1:31 PM: Course of action is to leave the affected laptop off until a restore.\n"
+        "           The user will also ensure that passwords are changed.\n"
+        "- 1:40 PM: traffic rolled back at\n"
+        "1:45 PM and the error rate fell\n"
+        "10 minutes later the queue drained\n"
+        "2:57 PM: An IPS member re-enabled the user's Okta account.\n"
+    )
+    ev = read(text).events
+    assert list(ev["line"]) == [5, 7, 9, 12]
+    assert list(ev["at"].dt.strftime("%H:%M")) == ["19:27", "20:31", "20:40", "21:57"]
+    assert ev["text"].iloc[0].endswith("login access to microsoft")
+    assert ev["text"].iloc[1].endswith("passwords are changed")
+    # a time that completes the line above, and a number that is not a time, continue it
+    wrapped = "at 1:45 PM and the error rate fell 10 minutes later the queue drained"
+    assert ev["text"].iloc[2].endswith(wrapped)
+
+
 def test_placeholder_times_keep_a_known_hour() -> None:
     text = (
         "# T\n\n## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n|---|---|\n"

@@ -39,6 +39,53 @@ def _name_and_stem(source: str) -> tuple[str, str]:
     return name, name[:dot] if 0 < dot < len(name) - 1 else name
 
 
+#: Last words of a line that a time on the next line completes
+#: ("... rolled back at / 14:05 UTC"): a wrapped sentence, not a new item.
+_WRAP_WORDS = frozenset(
+    {
+        "at",
+        "by",
+        "from",
+        "to",
+        "until",
+        "till",
+        "since",
+        "around",
+        "about",
+        "after",
+        "before",
+        "between",
+        "and",
+        "or",
+        "of",
+        "on",
+        "approximately",
+        "roughly",
+    }
+)
+
+
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip(" \t"))
+
+
+def _starts_item(raw: str, first: str, before: str) -> bool:
+    """Does a timeline line that begins with a digit start an event of its own?
+
+    ``12:27 PM: ...`` then, with no blank line, ``1:31 PM: ...`` at the margin:
+    two events, not one paragraph. A line indented deeper than the item's
+    first line, or one that completes a sentence ending in "at" or "until",
+    continues the item; so does a number that is not a time ("10 minutes").
+    """
+    if _indent(raw) > _indent(first):
+        return False
+    last = before.rpartition(" ")[2].lower()
+    if last in _WRAP_WORDS:
+        return False
+    m = timeparse.find_time(raw.strip())
+    return m is not None and m.start == 0 and m.relative is None
+
+
 class _DocBase:
     """State while reading one document."""
 
@@ -316,11 +363,18 @@ class _DocBase:
         self.current_date = self.doc_date
 
     # -- sections -------------------------------------------------------------
-    def paragraphs(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
-        """Bullets (with their continuation lines), table rows and paragraphs as items."""
+    def paragraphs(
+        self, block: list[tuple[int, str]], *, timed: bool = False
+    ) -> list[tuple[int, str]]:
+        """Bullets (with their continuation lines), table rows and paragraphs as items.
+
+        With ``timed`` (a timeline section), a line that begins with a time
+        starts a new item even without a blank line or bullet before it.
+        """
         items: list[tuple[int, str]] = []
         cur: list[str] = []
         cur_line = 0
+        cur_raw = ""
         for line_no, raw in block:
             s = raw.strip()
             if not s:
@@ -332,17 +386,21 @@ class _DocBase:
                 if cur:
                     items.append((cur_line, " ".join(cur)))
                 cur = [raw[2:].lstrip(" \t")]
-                cur_line = line_no
+                cur_line, cur_raw = line_no, raw
                 continue
             bm = _BULLET.match(raw)
             if bm or s.startswith("|"):
                 if cur:
                     items.append((cur_line, " ".join(cur)))
                 cur = [bm.group(2) if bm else s]
-                cur_line = line_no
+                cur_line, cur_raw = line_no, raw
                 continue
             if not cur:
-                cur_line = line_no
+                cur_line, cur_raw = line_no, raw
+            elif timed and (s[0].isdigit() or s[0] == "~") and _starts_item(raw, cur_raw, cur[-1]):
+                items.append((cur_line, " ".join(cur)))
+                cur = []
+                cur_line, cur_raw = line_no, raw
             cur.append(s)
         if cur:
             items.append((cur_line, " ".join(cur)))

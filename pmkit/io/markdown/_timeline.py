@@ -86,7 +86,7 @@ class _Timeline(_DocBase):
         # in that order: date first, so a row's date gives its day
         lead_cols: tuple[int, ...] = (0,)
         prev_at: datetime | None = None
-        for line, item in self.paragraphs(block):
+        for line, item in self.paragraphs(block, timed=True):
             if item.startswith("|"):
                 if _TABLE_SEP.fullmatch(item.strip()):
                     continue
