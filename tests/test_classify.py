@@ -213,6 +213,12 @@ def test_brief_examples() -> None:
         ("MITIGATED via failover", "mitigated", "via failover"),
         ("**Recovery:** Uncordoned the node", "mitigated", "Uncordoned the node"),
         ("**Detection:** We received alerts", "detected", "We received alerts"),
+        # posthog 2025-10-21: a window, whatever the paragraphs glued after it say
+        (
+            "Duration: to 23:28 UTC (103 minutes) While rolled back",
+            "note",
+            "to 23:28 UTC (103 minutes) While rolled back",
+        ),
     ],
 )
 def test_event_marker(text: str, kind: str, rest: str) -> None:

@@ -71,8 +71,11 @@ __all__ = [
 # "[t][ref]", a reference definition "[t]: url" or an image.
 _BRACKET_RE = re.compile(r"(?<![!\]])\[([^\[\]\n]{1,40})\](?![\(\[:])")
 #: Unformatted labels that open a line ("Discovery: developer reports ...") and
-#: name a milestone; the reader may have stripped their bold already.
+#: name a milestone, or say the line is none ("Duration: 21:45 to 23:28 UTC" states
+#: how long, whatever the paragraphs after it tell); the reader may have stripped
+#: their bold already.
 _PLAIN_LABELS = {
+    "duration": "note",
     "detection": "detected",
     "discovery": "detected",
     "recovery": "mitigated",
