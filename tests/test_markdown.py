@@ -595,6 +595,38 @@ def test_window_outside_the_summary_is_not_the_start() -> None:
     assert inc["started_at"] == T("2024-05-01 10:00", tz="UTC")  # inferred, not 02:00
 
 
+def test_range_zone_written_after_the_end_applies_to_the_start() -> None:
+    # posthog 2024-02-28: "from 15:30 to 18:10 UTC" in prose, no other zone anywhere
+    text = (
+        "On 28th February, PostHog Feature Flags went down for about 3 hours, "
+        "from 15:30 to 18:10 UTC.\n\nOur database started stalling.\n"
+    )
+    pm = read(text, "2024-02-28-decide-is-down.md")
+    assert "time.no_zone" not in codes(pm)
+    assert list(pm.events["at"]) == [T("2024-02-28 15:30", tz="UTC")]
+    assert pm.events["raw_time"].iloc[0] == "15:30"
+    # a timeline line (general path; and past the fast path, whose zone in force
+    # would be wrong), and a prose sentence cut in two clauses at "and"
+    text = (
+        "# T\n\nAll times in CET.\n\n## Timeline\n\n"
+        "- 2024-05-01 10:00 to 11:00 UTC: failover to the standby region\n"
+        "- 2024-05-01 10:00 - 11:00 UTC: failover to the standby region\n"
+        "- 2024-05-01 10:00-11:00 UTC: failover to the standby region\n"
+        "- 2024-05-01 12:00 UTC+2 to 11:00 UTC: a zone of its own is kept\n"
+        "- 2024-05-01 13:00 to 14:00: no zone after the range, the zone in force\n"
+    )
+    at = list(read(text).events["at"])
+    assert at == [T("2024-05-01 10:00", tz="UTC")] * 4 + [T("2024-05-01 11:00", tz="UTC")]
+    # in prose a range is one clause, read at its start; the sentence goes on after it
+    text = "Downloads failed between 12:17 and 12:30 UTC, and at 12:40 UTC the cache was purged.\n"
+    pm = read(text)
+    assert "time.no_zone" not in codes(pm)
+    assert list(pm.events["at"]) == [
+        T("2024-05-01 12:17", tz="UTC"),
+        T("2024-05-01 12:40", tz="UTC"),
+    ]
+
+
 def test_start_without_detection_is_a_change_before_the_response() -> None:
     # rust dns 2023-01-25: "we deployed changes", then the DNS record failed; no detection line
     text = (

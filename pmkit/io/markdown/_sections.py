@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date, datetime
 
@@ -26,6 +25,7 @@ from pmkit.io.markdown._text import (
     _clauses,
     _clean_inline,
     _may_hold,
+    _range,
     _section,
 )
 from pmkit.io.markdown._timeline import _Timeline
@@ -74,7 +74,6 @@ _DAY_US = 86_400_000_000
 # "between 12:17 and 12:30 UTC", "from November 11, 4:02 PM UTC to November 14, ...":
 # the words just before the first time, and those joining it to the second
 _WINDOW_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
-_WINDOW_JOIN = re.compile(r"\s*(?:and|to|until|till|through|-|–|—)\s+", re.IGNORECASE)
 #: sections whose prose states the incident as a whole (None: text before any heading)
 _WINDOW_SECTIONS = (None, "summary", "impact")
 
@@ -155,14 +154,9 @@ class _Sections(_Timeline):
         m = timeparse.find_time(sentence)
         if m is None or m.relative is not None or not _WINDOW_OPEN.search(sentence[: m.start]):
             return None
-        join = _WINDOW_JOIN.match(sentence, m.end)
-        if join is None:
+        m, is_range = _range(sentence, m)  # "between 12:17 and 12:30 UTC"
+        if not is_range:
             return None
-        end = timeparse.find_time(sentence[join.end() :])
-        if end is None or end.start != 0 or end.relative is not None:
-            return None
-        if m.zone is None and end.zone is not None:
-            m = dataclasses.replace(m, zone=end.zone)  # "between 12:17 and 12:30 UTC"
         if m.zone is None and not (self.zone or self.tz_arg):
             return None  # a naive time is not guessed (and not reported twice)
         day = timeparse.find_date(sentence) or self.doc_date

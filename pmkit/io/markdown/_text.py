@@ -224,6 +224,29 @@ def _heading_says(title: str) -> tuple[str | None, date | None]:
     return timeparse.find_zone_statement(title), timeparse.find_date(title)
 
 
+# "15:30 to 18:10 UTC", "12:17 and 12:30 UTC", "10:45 - 16:11 UTC", "09:00-11:00": the
+# words joining the first time of a range to the second
+_RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+(?:and|to|until|till|through)\s+", re.IGNORECASE)
+
+
+def _range(text: str, m: timeparse.TimeMatch) -> tuple[timeparse.TimeMatch, bool]:
+    """``m`` with the zone of the range it starts, and whether it starts one.
+
+    "from 15:30 to 18:10 UTC", "between 12:17 and 12:30 UTC": a zone written
+    once after the second time of a range applies to the first too. A time that
+    states its own zone keeps it.
+    """
+    join = _RANGE_JOIN.match(text, m.end)
+    if join is None:
+        return m, False
+    end = timeparse.find_time(text[join.end() :])
+    if end is None or end.start != 0 or end.relative is not None:
+        return m, False
+    if m.zone is None and end.zone is not None:
+        m = dataclasses.replace(m, zone=end.zone)
+    return m, True
+
+
 def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
     """Split a sentence with several clock times into one clause per time.
 
@@ -238,6 +261,10 @@ def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
         if nxt is None or nxt.relative is not None:
             break
         pos = m.end + nxt.start
+        if _RANGE_JOIN.fullmatch(sentence, m.end, pos) is not None:
+            # "between 12:17 and 12:30 UTC": one clause, read at the range's start
+            m = dataclasses.replace(nxt, start=pos, end=m.end + nxt.end)
+            continue
         cut = max(sentence.rfind(", ", m.end, pos), sentence.rfind(" and ", m.end, pos))
         if cut <= m.end:
             break

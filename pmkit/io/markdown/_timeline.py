@@ -19,6 +19,7 @@ from pmkit.io.markdown._text import (
     _cells,
     _clean_inline,
     _may_hold,
+    _range,
 )
 from pmkit.timeparse import _DATE_AFTER, _TAIL
 
@@ -26,6 +27,9 @@ from pmkit.timeparse import _DATE_AFTER, _TAIL
 # before AM/PM, then (after an optional colon) the text.
 _FAST_TIME = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )")
 
+
+# what follows the first time of a range on an ASCII line ("14:00 to 15:00 UTC: ...")
+_RANGE_STARTS = (" - ", " to ", " until ", " till ", " through ", " and ")
 
 _ODD_CHARS = re.compile(r"[<*_`\t\x0b\x0c\x1c-\x1f]")
 
@@ -194,6 +198,8 @@ class _Timeline(_DocBase):
         if m.relative is not None:
             self.add_event(rest, None, m.relative, line, heading, m.raw, "relative", m.approximate)
             return prev_at
+        if m.zone is None:
+            m = _range(text, m)[0]  # "21:45 to 23:28 UTC": the end's zone is the start's
         if m.year is not None and m.month is not None and m.day is not None:
             if not self.sticky_date:
                 # an impossible date is reported by to_utc below
@@ -237,6 +243,8 @@ class _Timeline(_DocBase):
         tail = _TAIL.match(item, end)
         if tail is not None and tail.end() != end:
             return None
+        if item.startswith(_RANGE_STARTS, end):
+            return None  # "14:00 to 15:00 UTC": the zone after the range is the start's
         if fm[1] is None:
             if _DATE_AFTER.match(item, end) is not None:
                 return None
