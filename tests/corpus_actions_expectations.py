@@ -92,14 +92,18 @@ EXPECTED: dict[str, dict[str, object]] = {
             Item("Add a periodic job that checks the index", tracker=_CRATES + "2227"),
             Item("Include the crate name in the HTTP log entry", tracker=_CRATES + "2228"),
             Item("Add in-depth logging for swirl background jobs", tracker=_CRATES + "2229"),
-            Item("Investigate whether we want to implement a self-healing", tracker=_CRATES + "2230"),
+            Item(
+                "Investigate whether we want to implement a self-healing", tracker=_CRATES + "2230"
+            ),
         ],
     },
     "rust/rust-rustup-2021-04-27.md": {
         "count": 2,
         "items": [
             Item("Testing for proxying", tracker=_RUSTUP + "2739"),
-            Item("Release process should include explicit beta test period", tracker=_RUSTUP + "2741"),
+            Item(
+                "Release process should include explicit beta test period", tracker=_RUSTUP + "2741"
+            ),
         ],
     },
     "rust/rust-docsrs-2019-10-21.md": {

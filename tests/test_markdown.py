@@ -675,3 +675,52 @@ def test_an_acknowledgement_naming_only_staff_is_no_detection() -> None:
     row = read(text).incidents.iloc[0]
     assert row["acknowledged_at"] == T("2024-05-01 21:34", tz="UTC")
     assert row["detected_at"] == T("2024-05-01 22:59", tz="UTC")
+
+
+def test_actions_state_owner_done_and_links_as_real_postmortems_write_them() -> None:
+    # posthog and rust-lang postmortems: sub-headings of "## Remediation", check
+    # marks, "(done)", a closing "Owner: @name", "**Action item:**" paragraphs,
+    # pull request links inline, as sub-bullets and as "[#2226]" references
+    text = (
+        "# X\n\n## Remediation\n\n### Immediate Actions (Completed)\n\n"
+        "- Timeouts moved to runtime configuration\n\n"
+        "### Short-term Improvements\n\n"
+        "- ✅ Reverted the change\n"
+        "    - https://github.com/o/r/pull/2935\n"
+        "    - https://github.com/o/r/pull/2936\n"
+        "- Sent communications\n"
+        "  - See https://example.com/docs/METRICS.md.\n"
+        "- **API layer**: add a fallback. [[PR](https://github.com/o/r/pull/2428)]\n"
+        "- Implement guards against invalid selection (done)\n"
+        "- Add a status page, Status: in progress\n\n"
+        "**Action item:** Start incidents earlier. Owner: @lucasheriques\n\n"
+        "### Long-term Improvements\n\n"
+        "- **Version testing**: Add automated tests. Owner: Jane Doe\n"
+        "- [#2226]: Add simple logging, see [kiam-pr]\n\n"
+        "[#2226]: https://github.com/rust-lang/crates.io/issues/2226\n"
+        "[kiam-pr]: https://github.com/uswitch/kiam/pull/427\n"
+    )
+    acts = read(text).actions
+    assert acts["text"].tolist() == [
+        "Timeouts moved to runtime configuration",
+        "Reverted the change",
+        "Sent communications",
+        "API layer: add a fallback. [PR]",
+        "Implement guards against invalid selection",
+        "Add a status page",
+        "Start incidents earlier.",
+        "Version testing: Add automated tests.",
+        "Add simple logging, see [kiam-pr]",
+    ]
+    got = acts[["owner", "status", "step", "tracker_key"]].astype(object).where(acts.notna(), None)
+    assert got.values.tolist() == [
+        [None, "done", "quick_fix", None],
+        [None, "done", None, "https://github.com/o/r/pull/2935"],
+        [None, "unknown", None, None],
+        [None, "unknown", None, "https://github.com/o/r/pull/2428"],
+        [None, "done", None, None],
+        [None, "in_progress", None, None],
+        ["lucasheriques", "unknown", None, None],
+        ["Jane Doe", "unknown", "prevent", None],
+        [None, "unknown", "prevent", "https://github.com/rust-lang/crates.io/issues/2226"],
+    ]

@@ -31,6 +31,16 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
+# "Immediate Actions (Completed)", "Done": a heading that says its actions are done
+_DONE_HEADING = re.compile(
+    r"\((?:completed?|done|finished|implemented)\)\s*$|^(?:completed?|done)$", re.I
+)
+
+
+def _heading_done(title: str) -> bool:
+    return (")" in title or len(title) < 10) and _DONE_HEADING.search(title) is not None
+
+
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
@@ -168,13 +178,23 @@ class _Doc(_Sections):
                 self.heading_context(title, idx + 1)
                 if found is None and section not in (None, "preamble") and level > section_level:
                     # An unknown sub-heading (a date, a phase) stays in its section.
+                    self.heading_done = _heading_done(title)
                     continue
-                if section == "next_steps" and level > section_level and found in _CANVAS_STEPS:
-                    sub_step = found
+                if (
+                    section == "next_steps"
+                    and level > section_level
+                    and (found in _CANVAS_STEPS or found == "next_steps")
+                ):
+                    # "### Long-term Improvements", "### Immediate Actions (Completed)"
+                    # under "## Remediation": a canvas step or another list of
+                    # actions stays in the section ("Short-term" is not a step)
+                    sub_step = found if found != "next_steps" else None
+                    self.heading_done = _heading_done(title)
                     continue
                 if found == "timeline":
                     self.has_timeline = True
                 section, heading_text, section_level, sub_step = found, title, level, None
+                self.heading_done = _heading_done(title)
                 if section is None and self.title is None:
                     self.title = title
                 continue

@@ -65,6 +65,34 @@ _PLAIN_ACTIONS = tuple(
 )
 
 
+# A pull request, issue or merge request link: kept whole as the tracker key
+# (up to its number: ".../pull/815/files" is pull request 815)
+_TRACKER_URL = re.compile(
+    r"https?://[^\s()<>\[\]]{1,300}?/(?:pull|issues|merge_requests)/\d{1,9}\b"
+)
+# "[#2226]", "[text][ref]": a reference to a "[label]: url" line of the document
+_REF = re.compile(r"\[([^\[\]\n]{1,100})\](?!\()")
+_LINK_DEF = re.compile(r" {0,3}\[([^\[\]\n]{1,100})\]:[ \t]*<?([^\s<>]+)>?")
+# "[#2226]: Add logging": the reference the item starts with
+_LEAD_REF = re.compile(r"\[([^\[\]\n]{1,100})\]:?[ \t]+")
+# a sub-bullet that only points somewhere: "- https://...", "- See https://....."
+_ONLY_LINK = re.compile(r"(?:see:?\s+)?<?https?://\S+?>?\.?", re.I)
+# "**Action item:** text", "Follow-up: text": a paragraph that says it is an action
+_ACTION_LABEL = re.compile(
+    r"(?:\*\*|__)?(?:action items?|actions?|follow[- ]?ups?|to-?dos?)(?:\*\*|__)?[ \t]*:"
+    r"[ \t]*(?:\*\*|__)?[ \t]*",
+    re.I,
+)
+# "... minutes. Owner: @lucasheriques": an owner label closing the text
+_OWNER_TAIL = re.compile(
+    r"(?:\s*[;,])?\s*\b(?:owners?|assignee|assigned to)\s*[:=]\s*@?[^,;|()]{1,60}$", re.I
+)
+# "(done)" closing the text; "Status: done" in it
+_DONE_TAIL = re.compile(r"\s*\((?:done|completed?|fixed|finished|implemented)\)\.?$", re.I)
+_STATUS_LABEL = re.compile(r"[\s.;,(]*\bstatus\s*:\s*([A-Za-z][A-Za-z' _-]{0,20}[A-Za-z])\)?", re.I)
+# a check mark in front of (or after) an item marks it done
+_DONE_MARKS = ("✅", "✔", "☑", "✓")
+
 # the underscores _clean_inline removes as emphasis (or more)
 _EMPHASIS_UNDERSCORE = re.compile(r"__|(?<!\w)_")
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
@@ -207,9 +235,18 @@ class _Sections(_Timeline):
             for n, raw in block
             if raw[:2] == "- " or _BULLET.match(raw) or raw.lstrip().startswith("|")
         }
+        indented = {n for n, raw in block if raw[:1] in (" ", "\t") and n in listed}
         for line, item in items:
+            if item[:1] in "*_AaFfTt":
+                lm = _ACTION_LABEL.match(item)
+                if lm is not None and lm.end() < len(item):
+                    self.list_action(item[lm.end() :], line, heading, sub_step)
+                    continue
             if listed and line not in listed:
                 continue  # guidance prose around a list of actions
+            if line in indented and _ONLY_LINK.fullmatch(item):
+                self.link_to_parent(item)
+                continue
             if item.startswith("|"):
                 if _TABLE_SEP.fullmatch(item.strip()):
                     continue
@@ -220,6 +257,42 @@ class _Sections(_Timeline):
                 self.table_action(cells, header, line, heading, sub_step)
                 continue
             self.list_action(item, line, heading, sub_step)
+
+    def link_to_parent(self, item: str) -> None:
+        """A sub-bullet that only links somewhere belongs to the action above it.
+
+        A pull request or issue link becomes that action's tracker key when it
+        has none; any other link (documentation) is not an action either.
+        """
+        keys = self.out.tables["actions"]["tracker_key"]
+        um = _TRACKER_URL.search(item)
+        if um is not None and self.n_actions and keys and keys[-1] is None:
+            keys[-1] = um.group(0)
+
+    def link_target(self, label: str) -> str | None:
+        """The URL a ``[label]: url`` line of the document gives, or None."""
+        if self.link_defs is None:
+            self.link_defs = {}
+            for raw in self.lines:
+                if "]:" in raw:
+                    dm = _LINK_DEF.match(raw)
+                    if dm is not None:
+                        self.link_defs.setdefault(dm.group(1).lower(), dm.group(2))
+        return self.link_defs.get(label.lower())
+
+    def tracker_link(self, item: str) -> str | None:
+        """The first pull request or issue the raw item links, by URL or reference."""
+        if "://" in item:
+            um = _TRACKER_URL.search(item)
+            if um is not None:
+                return um.group(0)
+        if "]" in item:
+            for rm in _REF.finditer(item):
+                target = self.link_target(rm.group(1))
+                um = _TRACKER_URL.match(target) if target else None
+                if um is not None:
+                    return um.group(0)
+        return None
 
     def add_action(
         self,
@@ -304,11 +377,36 @@ class _Sections(_Timeline):
         if cm:
             checked = cm.group(1) not in (" ", "-")
             item = item[cm.end() :]
+        tracker_url = self.tracker_link(item) if ("://" in item or "]" in item) else None
+        if tracker_url is not None and item[:1] == "[":
+            rm = _LEAD_REF.match(item)  # "[#2226]: Add logging": the reference is no text
+            if rm is not None and self.link_target(rm.group(1)) is not None:
+                item = item[rm.end() :]
         text = _clean_inline(item)
+        if text[:1] in _DONE_MARKS or text[-1:] in _DONE_MARKS:
+            text = text.strip("".join(_DONE_MARKS) + "\ufe0f ")
+            if checked is None:
+                checked = True
+        if text.endswith((")", ").")):
+            dm = _DONE_TAIL.search(text)
+            if dm is not None:
+                text = text[: dm.start()]
+                if checked is None:
+                    checked = True
         if not text or (text.endswith(":") and len(text) < 80):
             return
+        status_text = None
+        if "tatus" in text or "TATUS" in text:
+            stm = _STATUS_LABEL.search(text)
+            if stm is not None:
+                status_text = stm.group(1)
+                text = (text[: stm.start()] + text[stm.end() :]).strip()
+        if checked is None and self.heading_done:
+            checked = True
         owner = None
         om = _ACTOR.search(text) if ("@" in text or "[" in text) else None
+        if om and om.group(2) and self.link_target(om.group(2)) is not None:
+            om = None  # "[kiam-pr]" refers to a link, it names nobody
         if om and om.group(1):
             owner = om.group(1)
         elif _may_hold(text, _OWNER_WORDS):
@@ -329,16 +427,18 @@ class _Sections(_Timeline):
             words = _META_SPLIT.split(words, maxsplit=1)[0]
             if words.endswith(")"):
                 words = _META_PAREN.sub("", words)
+            if owner and _may_hold(words, _OWNER_WORDS):
+                words = _OWNER_TAIL.sub("", words)
         if sm:
             words = words.replace(sm.group(0), "")
-        status = classify.normalize_action_status(None, checked=checked)
+        status = classify.normalize_action_status(status_text, checked=checked)
         self.add_action(
             text=" ".join(words.split()) or text,
             owner=owner,
             due=due,
             status=status,
             step=step,
-            tracker=tm.group(1) if tm else None,
+            tracker=tm.group(1) if tm else tracker_url,
             line=line,
         )
 
