@@ -505,10 +505,12 @@ def with_tracker(
     ``"key"``
         The action's ``tracker_key``, else the first issue key written in its
         text ("PAY-123"), that is in the tracker (keys compare case-insensitively).
+        A ``tracker_key`` that is a link (a GitHub pull request the postmortem
+        names) counts only through an issue key inside it (``.../browse/PAY-7``).
     ``"label"``
         A tracker issue not matched by key whose label is an incident id (the
         whole label, or the part after ``:``, ``/`` or ``=``: ``pm:PM-0001``)
-        is matched to that incident's action without a ``tracker_key`` whose
+        is matched to that incident's action without an issue key in its ``tracker_key`` whose
         text is most similar to the issue summary (word-level similarity at
         least :data:`MIN_TEXT_SIMILARITY`, or the only candidate on both sides).
 
@@ -579,10 +581,16 @@ def with_tracker(
     keys_given = acts["tracker_key"].tolist()
     texts = acts["text"].tolist()
     taken = np.zeros(len(trk), bool)
+    has_key = np.zeros(len(acts), bool)
     for i, (tk, text) in enumerate(zip(keys_given, texts, strict=True)):
         candidates: list[tuple[str, str]] = []
-        if isinstance(tk, str) and tk.strip():
+        if isinstance(tk, str) and "://" in tk:
+            # a pull request or issue link: only an issue key inside it
+            # (".../browse/PAY-7") can name a tracker issue
+            candidates += [(k.upper(), "tracker_key") for k in ISSUE_KEY.findall(tk)]
+        elif isinstance(tk, str) and tk.strip():
             candidates.append((tk.strip().upper(), "tracker_key"))
+        has_key[i] = bool(candidates)
         if isinstance(text, str):
             candidates += [(k.upper(), "text") for k in ISSUE_KEY.findall(text)]
         if not candidates:
@@ -615,7 +623,7 @@ def with_tracker(
             found = next((h for h in hits if h is not None), None)
             if found is not None:
                 by_incident.setdefault(found, []).append(r)
-        free = (matched_row < 0) & acts["tracker_key"].isna().to_numpy(dtype=bool)
+        free = (matched_row < 0) & ~has_key
         inc_ids = acts["incident_id"].to_numpy(dtype=object)
         summaries = trk["summary"].tolist() if "summary" in trk.columns else [None] * len(trk)
         for incident, rows in by_incident.items():

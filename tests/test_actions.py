@@ -316,6 +316,21 @@ def test_with_tracker_matches_by_key_text_and_label(tracked: Postmortems) -> Non
     assert "OPS-10" in merged._repr_html_()
 
 
+def test_with_tracker_a_link_in_tracker_key_does_not_stop_label_matching(
+    tracked: Postmortems,
+) -> None:
+    # the Markdown reader keeps a pull request link a postmortem names as tracker_key
+    acts = tracked.actions.copy()
+    acts["tracker_key"] = acts["tracker_key"].astype(object)
+    acts.loc[2, "tracker_key"] = "https://github.com/o/r/pull/5"
+    acts.loc[3, "tracker_key"] = "https://jira.example.com/browse/PAY-124"
+    pm = Postmortems(tracked.incidents, actions=schema.conform(acts, "actions"))
+    merged = with_tracker(pm, read_jira(JIRA / "search_pages.json"))
+    got = merged.matches.set_index("action_id")
+    assert (got.loc["a3", "key"], got.loc["a3", "via"]) == ("OPS-9", "label")
+    assert (got.loc["a4", "key"], got.loc["a4", "via"]) == ("PAY-124", "tracker_key")
+
+
 def test_with_tracker_key_only(tracked: Postmortems) -> None:
     merged = with_tracker(tracked, read_jira(JIRA / "search_pages.json"), link_on=("key",))
     assert merged.matches["action_id"].tolist() == ["a1", "a2"]
