@@ -405,8 +405,8 @@ class _Sections(_Timeline):
             checked = True
         owner = None
         om = _ACTOR.search(text) if ("@" in text or "[" in text) else None
-        if om and om.group(2) and self.link_target(om.group(2)) is not None:
-            om = None  # "[kiam-pr]" refers to a link, it names nobody
+        while om and om.group(2) and self.link_target(om.group(2)) is not None:
+            om = _ACTOR.search(text, om.end())  # "[kiam-pr]" refers to a link, it names nobody
         if om and om.group(1):
             owner = om.group(1)
         elif _may_hold(text, _OWNER_WORDS):
