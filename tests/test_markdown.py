@@ -207,6 +207,45 @@ def test_resolved_at_is_the_last_resolution_and_mitigated_at_the_first() -> None
     assert inc["mitigated_at"] == T("2022-07-07 10:09", tz="UTC")
 
 
+def test_a_mitigation_before_detection_gives_way_to_a_later_one() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-06-27 20:47 Team turns off one testing EC2 instance\n"
+        "- 2022-06-29 03:36 AWS sends an automated email about an abuse complaint\n"
+        "- 2022-06-29 04:30 IPS turns off all EC2 instances as a precautionary measure\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["mitigated_at"] == T("2022-06-29 04:30", tz="UTC")
+
+
+def test_a_mitigation_before_detection_stays_when_no_later_line_mitigates() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-06-27 20:40 [start] errors begin\n"
+        "- 2022-06-27 20:47 Autoscaler restarted the pods\n"
+        "- 2022-06-27 20:55 Alert fired for the error rate\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["mitigated_at"] == T("2022-06-27 20:47", tz="UTC")
+
+
+def test_start_and_acknowledgement_after_the_first_resolution_are_not_taken() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2019-11-29 12:00 Proactively scaling up the cluster from 7 to 10 nodes\n"
+        "- 2019-11-30 08:24 Automated warning from AWS about free IP addresses\n"
+        "- 2019-12-05 07:00 All systems verified operational\n"
+        "- 2019-12-05 07:10 Looking into the issue\n"
+        "- 2019-12-05 12:00 Pull request unexpectedly triggers the pipeline\n"
+    )
+    pm = read(text)
+    inc = pm.incidents.iloc[0]
+    # the earliest line before detection, as when no line marks the start
+    assert inc["started_at"] == T("2019-11-29 12:00", tz="UTC")
+    assert pd.isna(inc["acknowledged_at"])
+    assert "milestone.order" not in codes(pm)
+
+
 @pytest.mark.parametrize(
     "opening", ["Kubernetes upgrade commenced", "Maintenance for changing groups started"]
 )

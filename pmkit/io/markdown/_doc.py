@@ -263,6 +263,7 @@ class _Doc(_Sections):
                 "acknowledgement, which says how the incident was noticed. Mark the right "
                 "line [detected] to be explicit",
             )
+        self.drop_misplaced(events, first_of, milestones, provenance)
         if milestones["started_at"] is None:
             # one inference is not built on another: the start is inferred from a
             # stated detection only
@@ -385,6 +386,61 @@ class _Doc(_Sections):
         first = min(detecting, key=lambda e: (e["at"], e["line"]))
         first_of["detected"] = first["at"]
         return first
+
+    def drop_misplaced(
+        self,
+        events: list[dict[str, Any]],
+        first_of: dict[str, datetime],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+    ) -> None:
+        """Start and mitigation lines that cannot be this incident's, read from the timeline.
+
+        An incident cannot start after it was resolved: an impact line after the
+        first resolved line belongs to a later incident ("Pull request ...
+        unexpectedly triggers the pipeline (see separate post-mortem)", the next
+        outage in a document covering several), and the start is inferred as for
+        a timeline that marks none. Nobody acknowledges an incident after it was
+        resolved either: such a line is follow-up work ("Looking into the issue it
+        seems we've been hit by some rate limit", after the team confirmed all
+        works) or a later incident's. Nor is an incident mitigated before it was detected (or, with
+        no detection, before it started) when a later line mitigates it: the
+        earlier line is part of the cause ("turn off one ... EC2 instance", two
+        days before the abuse report).
+        """
+        resolved = first_of.get("resolved")
+        start = milestones["started_at"]
+        if (
+            provenance["started_at"] == "timeline"
+            and resolved is not None
+            and start is not None
+            and start > resolved
+        ):
+            milestones["started_at"], provenance["started_at"] = None, None
+        ack = milestones["acknowledged_at"]
+        if (
+            provenance["acknowledged_at"] == "timeline"
+            and resolved is not None
+            and ack is not None
+            and ack > resolved
+        ):
+            milestones["acknowledged_at"], provenance["acknowledged_at"] = None, None
+        detected = milestones["detected_at"]
+        bound = detected if detected is not None else milestones["started_at"]
+        mitigated = milestones["mitigated_at"]
+        if (
+            provenance["mitigated_at"] == "timeline"
+            and bound is not None
+            and mitigated is not None
+            and mitigated < bound
+        ):
+            later = [
+                e["at"]
+                for e in events
+                if e["kind"] == "mitigated" and e["at"] is not None and e["at"] >= bound
+            ]
+            if later:
+                milestones["mitigated_at"] = min(later)
 
     def event_rows(self, events: list[dict[str, Any]]) -> None:
         """Append the events column by column (the hot path of a large load)."""
