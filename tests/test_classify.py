@@ -95,6 +95,7 @@ REAL_LINES = [
     # posthog
     ("Incident declared, rollback attempted", "acknowledged"),
     ("Rollback fails due to ArgoCD configuration issues", "action"),
+    ("Error rates remain elevated despite rollback", "action"),
     ("Service fully restored", "resolved"),
     ("Initial pods begin failing database connections and entering crash loops", "impact_start"),
     ("Reverts deployed, issue mitigated. SDK version 1.270.1 released", "mitigated"),

@@ -74,6 +74,8 @@ _EVENTS: Rules = (
         "action",
         (
             r"\broll ?back (?:fails|failed|was not|did not)\b",
+            # the impact goes on after the step: "error rates remain elevated despite rollback"
+            r"\b(?:remain(?:s|ed)?|persist(?:s|ed)?)\b[^.;]{0,40}\bdespite\b",
             r"\battempt(?:ed|ing|s)? (?:to (?:be )?)?(?:roll(?:ed)? ?back|revert)",
             r"\b(?:decision|decided|decide|plan(?:ned|s)?|propos\w*) (?:was )?(?:made )?to "
             r"(?:roll ?back|revert|fail ?over)",
