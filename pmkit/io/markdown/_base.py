@@ -113,7 +113,8 @@ class _DocBase:
         self.doc_date: date | None = None
         self.events: list[dict[str, Any]] = []
         self.n_actions = 0
-        self.heading_done = False  # the heading above says its actions are done
+        # the heading above the lines read now: it may say its actions are done
+        self.action_heading = ""
         self.link_defs: dict[str, str] | None = None  # "[label]: url" lines, read on demand
         self.seen_problems: set[tuple[str, str]] = set()
         self.pending_problems: list[tuple[int | None, str, str, str]] = []

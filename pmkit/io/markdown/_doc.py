@@ -31,16 +31,6 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
-# "Immediate Actions (Completed)", "Done": a heading that says its actions are done
-_DONE_HEADING = re.compile(
-    r"\((?:completed?|done|finished|implemented)\)\s*$|^(?:completed?|done)$", re.I
-)
-
-
-def _heading_done(title: str) -> bool:
-    return (")" in title or len(title) < 10) and _DONE_HEADING.search(title) is not None
-
-
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
@@ -178,7 +168,7 @@ class _Doc(_Sections):
                 self.heading_context(title, idx + 1)
                 if found is None and section not in (None, "preamble") and level > section_level:
                     # An unknown sub-heading (a date, a phase) stays in its section.
-                    self.heading_done = _heading_done(title)
+                    self.action_heading = title
                     continue
                 if (
                     section == "next_steps"
@@ -189,12 +179,12 @@ class _Doc(_Sections):
                     # under "## Remediation": a canvas step or another list of
                     # actions stays in the section ("Short-term" is not a step)
                     sub_step = found if found != "next_steps" else None
-                    self.heading_done = _heading_done(title)
+                    self.action_heading = title
                     continue
                 if found == "timeline":
                     self.has_timeline = True
                 section, heading_text, section_level, sub_step = found, title, level, None
-                self.heading_done = _heading_done(title)
+                self.action_heading = title
                 if section is None and self.title is None:
                     self.title = title
                 continue

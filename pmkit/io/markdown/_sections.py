@@ -93,6 +93,16 @@ _STATUS_LABEL = re.compile(r"[\s.;,(]*\bstatus\s*:\s*([A-Za-z][A-Za-z' _-]{0,20}
 # a check mark in front of (or after) an item marks it done
 _DONE_MARKS = ("✅", "✔", "☑", "✓")
 
+# "Immediate Actions (Completed)", "Done": a heading that says its actions are done
+_DONE_HEADING = re.compile(
+    r"\((?:completed?|done|finished|implemented)\)\s*$|^(?:completed?|done)$", re.I
+)
+
+
+def _heading_done(title: str) -> bool:
+    return (")" in title or len(title) < 10) and _DONE_HEADING.search(title) is not None
+
+
 # the underscores _clean_inline removes as emphasis (or more)
 _EMPHASIS_UNDERSCORE = re.compile(r"__|(?<!\w)_")
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
@@ -401,7 +411,7 @@ class _Sections(_Timeline):
             if stm is not None:
                 status_text = stm.group(1)
                 text = (text[: stm.start()] + text[stm.end() :]).strip()
-        if checked is None and self.heading_done:
+        if checked is None and _heading_done(self.action_heading):
             checked = True
         owner = None
         om = _ACTOR.search(text) if ("@" in text or "[" in text) else None

@@ -24,12 +24,12 @@ from pmkit.io.markdown._text import (
 from pmkit.timeparse import _DATE_AFTER, _TAIL
 
 # The common timeline line: a clock time, optionally after an ISO date and
-# before AM/PM, then (after an optional colon) the text.
-_FAST_TIME = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )")
-
-
-# what follows the first time of a range on an ASCII line ("14:00 to 15:00 UTC: ...")
-_RANGE_STARTS = (" - ", " to ", " until ", " till ", " through ", " and ")
+# before AM/PM, then (after an optional colon) the text; not the first time of
+# a range ("14:00 to 15:00 UTC: ..."), whose zone may come after its end.
+_FAST_TIME = re.compile(
+    r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )"
+    r"(?! (?:- |to |until |till |through |and ))"
+)
 
 _ODD_CHARS = re.compile(r"[<*_`\t\x0b\x0c\x1c-\x1f]")
 
@@ -243,8 +243,6 @@ class _Timeline(_DocBase):
         tail = _TAIL.match(item, end)
         if tail is not None and tail.end() != end:
             return None
-        if item.startswith(_RANGE_STARTS, end):
-            return None  # "14:00 to 15:00 UTC": the zone after the range is the start's
         if fm[1] is None:
             if _DATE_AFTER.match(item, end) is not None:
                 return None
