@@ -324,6 +324,18 @@ def test_out_of_order_line_is_kept_and_warned() -> None:
     assert "time.out_of_order" in codes(pm)
 
 
+def test_one_misplaced_line_gives_one_order_warning() -> None:
+    # chia 2022-01-20: a 22:40 row written before the 22:06 ... 22:30 rows
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 21:50 alert fired\n"
+        "- 22:40 logs pulled\n- 22:06 account locked\n- 22:10 keys rotated\n- 22:30 all clear\n"
+    )
+    pm = read(text)
+    lines = pm.problems.loc[pm.problems["code"] == "time.out_of_order", "line"].tolist()
+    assert lines == [9]  # the line earlier than the one before it, and no other
+    assert pm.events["at"].iloc[3] == T("2024-05-01 22:10", tz="UTC")
+
+
 def test_load_folder_skips_readmes_reports_empty_and_binary(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# not a postmortem\n")
     (tmp_path / "a.md").write_text("# A\n")

@@ -113,6 +113,7 @@ class _DocBase:
         self.doc_date: date | None = None
         self.events: list[dict[str, Any]] = []
         self.n_actions = 0
+        self.line_at: datetime | None = None  # the time of the timeline line before
         # the heading above the lines read now: it may say its actions are done
         self.action_heading = ""
         self.link_defs: dict[str, str] | None = None  # "[label]: url" lines, read on demand

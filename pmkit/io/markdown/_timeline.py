@@ -287,31 +287,32 @@ class _Timeline(_DocBase):
         explicit: bool,
         prev_at: datetime | None,
     ) -> datetime | None:
-        """Add a timed line in order: rollover past midnight, out-of-order warnings."""
+        """Add a timed line in order: rollover past midnight, out-of-order warnings.
+
+        ``prev_at`` is the latest time so far (a later one rolls past midnight);
+        a line is out of order when it is earlier than the timed line just
+        before it, so one misplaced line gives one warning, not one per line
+        after it.
+        """
         if self.in_prose:
             # prose is not written in order: no rollover, no order warnings
             self.add_event(rest, at, None, line, heading, raw, precision, approximate)
             return prev_at
-        if at is not None and prev_at is not None and not explicit and at < prev_at:
-            if prev_at - at > timedelta(hours=12) and at.year < 9999:
+        if at is not None and prev_at is not None and at < prev_at:
+            if not explicit and prev_at - at > timedelta(hours=12) and at.year < 9999:
                 # past midnight: the inherited date moves on by a day
                 at += timedelta(days=1)
                 if self.current_date is not None and self.current_date.year < 9999:
                     self.current_date += timedelta(days=1)
-            else:
+            elif self.line_at is None or at < self.line_at:
                 self.problem(
                     line,
                     "warning",
                     "time.out_of_order",
                     f"timeline line at {raw!r} is earlier than the line before it; kept as written",
                 )
-        elif at is not None and prev_at is not None and at < prev_at:
-            self.problem(
-                line,
-                "warning",
-                "time.out_of_order",
-                f"timeline line at {raw!r} is earlier than the line before it; kept as written",
-            )
+        if at is not None:
+            self.line_at = at
         self.add_event(rest, at, None, line, heading, raw, precision, approximate)
         return at if at is not None and (prev_at is None or at > prev_at) else prev_at
 
