@@ -273,6 +273,97 @@ EXPECTED: dict[str, dict[str, pd.Timestamp | None]] = {
             "2024-01-11 03:42", tz="UTC"
         ),  # "7:42 PM - New blocks being created again"
     },
+    # the chia security-disclosure posts that give only dates ("01-05-2024 - ...", "All times
+    # approximations") state no time of day: their milestones are left out, DETECTION kept.
+    "chia/2021-10-31-EmployeeCompromise.md": {
+        # "Time (PT)" read as Los Angeles local (Oct 31 / Nov 1 2021 are PDT, UTC-7)
+        # "Oct 31 | 21:33 | Affected user posts in Keybase" -> rolls to Nov 1 UTC
+        "detected_at": T("2021-11-01 04:33", tz="UTC"),
+        # "Oct 31 | 21:34 | Chia employee starts troubleshooting"
+        "acknowledged_at": T("2021-11-01 04:34", tz="UTC"),
+        # "Nov 1 | 21:54 | The employee verified the security incident was a False Positive"
+        "resolved_at": T("2021-11-02 04:54", tz="UTC"),
+    },
+    "chia/2021-12-15-EmployeeCompromise.md": {
+        # "Dec 15 | 22:40 | Employee recognizes abnormal activity ... reports this"
+        "detected_at": T("2021-12-15 22:40", tz="UTC"),
+        # "Dec 15 | 22:45 | IPS team disables users Okta accounts and stars searching audit logs"
+        "acknowledged_at": T("2021-12-15 22:45", tz="UTC"),
+    },
+    "chia/2022-01-20-EmployeeCompromise.md": {
+        # "On Thursday, January 20th, 2022 at 22:04 (UTC) an employee's account was suspended"
+        "started_at": T("2022-01-20 22:04", tz="UTC"),
+        # detected_at left out: the row saying the employee found his account disabled is
+        # timed "22:40", out of order before "22:06" (the summary puts the suspension at 22:04)
+        # "Jan 20 | 22:06 | IPS team observed ... when reviewing the audit logs"
+        "acknowledged_at": T("2022-01-20 22:06", tz="UTC"),
+    },
+    "chia/2022-01-27-Ramp-Card.md": {
+        # "Jan 28 | 02:34 | Affected employee provided a screenshot of a fraudulent charge attempt"
+        "detected_at": T("2022-01-28 02:34", tz="UTC"),
+        # "Jan 28 | 02:39 | ... The IPS team requested additional details"
+        "acknowledged_at": T("2022-01-28 02:39", tz="UTC"),
+        # "Jan 28 | 02:42 | Both company credit card are now locked."
+        "mitigated_at": T("2022-01-28 02:42", tz="UTC"),
+    },
+    "chia/2023-05-04-Discord-api-abuse.md": {
+        # date from title "May 4th 2023"; "(all times approximate)"
+        # "08:09 AM UTC Issue with accepting new users ... is identified by the Support team."
+        "detected_at": T("2023-05-04 08:09", tz="UTC"),
+        "acknowledged_at": T("2023-05-04 14:13", tz="UTC"),  # "02:13 PM UTC Issue is looked into"
+        # "03:34 PM UTC ... Manual verification is used as a temporary solution in the meantime."
+        "mitigated_at": T("2023-05-04 15:34", tz="UTC"),
+        # "05:00 PM UTC Member queue is back to a functional state"
+        "resolved_at": T("2023-05-04 17:00", tz="UTC"),
+    },
+    "chia/2023-07-05-email-gift-card-phish.md": {
+        # "all times PST" read as Los Angeles local (July 2023 is PDT, UTC-7)
+        # "12:11 PM: Impersonator directs an email to the first employee"
+        "started_at": T("2023-07-05 19:11", tz="UTC"),
+        # "13:36 PM: Employee two forwards the email to IPS and informs the #warroom channel"
+        "detected_at": T("2023-07-05 20:36", tz="UTC"),
+        # mitigated_at left out: "contained by reporting ..., informing personnel, and marking the
+        # email as phishing" spans 13:43 ("Reported as phishing") and 13:52 (#general announcement)
+        # "_7/6/23_ 07:05 AM: The attachment has been confirmed clean"
+        "resolved_at": T("2023-07-06 14:05", tz="UTC"),
+    },
+    "chia/2023-08-04-compromised-self-hosted-runners.md": {
+        # "all times PST" read as Los Angeles local (July 2023 is PDT, UTC-7)
+        # "07-29-2023 11:51 am - Unauthorized access to the runners was gained"
+        "started_at": T("2023-07-29 18:51", tz="UTC"),
+        # detected/acknowledged left out: settings were changed at "07-30-2023 2:42 am" after
+        # untimed probing was noticed, and the bugcrowd report came at "07-31-2023 9:13 am"
+        # "07-31-2023 11:20 am - all self-hosted runners were stopped, removing the ... access"
+        "mitigated_at": T("2023-07-31 18:20", tz="UTC"),
+        # "actively working on getting the compromised hosts rebuilt"; rotation still pending
+        "resolved_at": None,
+    },
+    "chia/2024-02-15-Financial-instutition-credentials.md": {
+        # "February 15, 2024: 7:56am UTC CNI Employee received an email from financial institution"
+        "detected_at": T("2024-02-15 07:56", tz="UTC"),
+        # acknowledged_at left out: at 1:15 PM the security team "were already investigating"
+        # "February 16, 2024: 7:20pm UTC" the bank matched the access; closed "as a false positive"
+        "resolved_at": T("2024-02-16 19:20", tz="UTC"),
+    },
+    "chia/2025-02-25-block_production_impact_due_FastForward_mempool_issues.md": {
+        # "all times PST" (February: PST, UTC-8); started_at left out: "11:00 pm - Mempool
+        # spendbundle count started slowly increasing" vs "4:45 pm - ... netspace started
+        # decreasing"
+        # "02-15-2025 3:00 am - The hotfix release ... deployment completed as version 2.5.1"
+        # ("Version 2.5.1 ... contains a workaround")
+        "mitigated_at": T("2025-02-15 11:00", tz="UTC"),
+        # "02-19-2025 3:15 pm - Version 2.5.2 was released that included the bug fixes"
+        "resolved_at": T("2025-02-19 23:15", tz="UTC"),
+    },
+    "chia/2022-08-19-CATbleed.md": {
+        # "all times PST" read as Los Angeles local (June 2022 is PDT, UTC-7)
+        # "June 14th, 2022, 10:00 AM: ... Trail Of Bits reported that a class of ... vulnerability"
+        "detected_at": T("2022-06-14 17:00", tz="UTC"),
+        # "June 14th, 2022, 10:30 AM: The reported issue was reviewed by Matt Hauff"
+        "acknowledged_at": T("2022-06-14 17:30", tz="UTC"),
+        # mitigated/resolved left out: monitor (Jun 16), 1.4.0 (Jun 29), 1.5.0 (Jul 26), offer
+        # invalidation (Jul 26 9:00 PM) and CAT2 re-minting (Aug 1) are all candidates
+    },
     # --------------------------------------------------------------- posthog
     "posthog/2025-09-29-flags-is-down.md": {
         # "**16:58 UTC** - Writer database begins experiencing connection saturation"
@@ -312,6 +403,12 @@ EXPECTED: dict[str, dict[str, pd.Timestamp | None]] = {
         # "Time (UTC)", "Date: January 14-19, 2026"; "Jan 14, 10:18 AM | A customer reached out"
         "detected_at": T("2026-01-14 10:18", tz="UTC"),
     },
+    "posthog/2024-02-28-decide-is-down.md": {
+        # year from the file name; "On 28th February, PostHog Feature Flags went down for about
+        # 3 hours, from 15:30 to 18:10 UTC."
+        "started_at": T("2024-02-28 15:30", tz="UTC"),
+        "mitigated_at": T("2024-02-28 18:10", tz="UTC"),
+    },
 }
 
 #: how the incident was first noticed (only where the text says so clearly)
@@ -335,6 +432,33 @@ DETECTION: dict[str, str] = {
     "chia/2022-06-28-ProxyAbuseReport.md": "third_party",  # "AWS sends an automated email"
     # "Monitoring ... detected the chain stall"
     "chia/2024-06-25-blockchain_mainnet-stall.md": "monitoring",
+    "chia/2021-12-15-EmployeeCompromise.md": "employee",  # "Employee recognizes abnormal activity"
+    # "when the affected employee noticed that his account was disabled"
+    "chia/2022-01-20-EmployeeCompromise.md": "employee",
+    # "Employee two forwards the email to IPS and informs the #warroom channel"
+    "chia/2023-07-05-email-gift-card-phish.md": "employee",
+    # "This spawned a malicious activity report" (the bank's email)
+    "chia/2024-02-15-Financial-instutition-credentials.md": "third_party",
+    "chia/2022-08-19-CATbleed.md": "third_party",  # "Trail Of Bits reported"
+    # "A researcher submitted a bug report via bugcrowd"
+    "chia/2023-01-31-CLVM-infinite-recursion.md": "third_party",
+    "chia/2023-01-31-Negative-values-allowed-in-settlement_payments.md": "third_party",
+    "chia/2023-05-08-Negative-values-allowed-in-settlement_payments.md": "third_party",
+    "chia/2023-05-08-Remote-Denial-of-Service-attack-on-full_nodes.md": "third_party",
+    "chia/2024-03-07-unfinished_blocks-different-foliage.md": "third_party",
+    # "A researcher provided details ... via Keybase and Discord"
+    "chia/2023-01-31-Wallet-error-handling-causing-infinite-loop.md": "third_party",
+    # "reported by Goro Matsumoto via a HackerOne ... submission"
+    "chia/2025-06-24-hsmwizard_utility_unsanitized_user_input.md": "third_party",
+    # "The issue was discovered by Chia."
+    "chia/2023-05-08-AGG_SIG_UNSAFE-can-mimic-AGG_SIG_ME-condition.md": "employee",
+    "chia/2023-05-08-Subscriptions-to-a-full_node-can-cause-a-crash-by-requesting-excessive-data.md": "employee",  # noqa: E501
+    # "reported by a community member in keybase"
+    "chia/2023-07-21-unbound-CLVM-cost-restriction-on-mempool.md": "customer",
+    # "reported for the Release Candidate version in Chia's Discord Server by beta testers"
+    "chia/2024-03-07-unfinished_blocks-cache.md": "customer",
+    # "A community member disclosed to Chia Network Inc."
+    "chia/2024-06-25-GUI-clickable-links-NFT-metadata.md": "customer",
     # "detected through customer support tickets"
     "posthog/2025-10-03-surveys-sdk-bug.md": "customer",
     "posthog/2026-01-17-replay-sdk-fetch-wrapper-incident.md": "customer",  # "A customer reported"
@@ -356,6 +480,20 @@ ZONE_ISSUES: dict[str, str] = {
     ),
     "chia/2024-06-25-blockchain_mainnet-stall.md": (
         'heading range "01/16/2024 - 02/28/2024" does not contain the event date "01-10-2024"'
+    ),
+    "chia/2022-01-20-EmployeeCompromise.md": (
+        'first row "22:40" sits before "22:06" (the summary puts the suspension at 22:04)'
+    ),
+    "chia/2023-07-05-email-gift-card-phish.md": (
+        '"13:06 PM" ... "18:41 PM" (24-hour values with PM); "PST" for July dates (PDT)'
+    ),
+    "chia/2023-08-04-compromised-self-hosted-runners.md": '"all times PST" for July dates (PDT)',
+    "chia/2022-08-19-CATbleed.md": '"all times PST" for June/July dates (PDT)',
+    "chia/2022-10-20-Beta-Keybase-Channel-Permissions.md": (
+        'heading "all times PST" but every line is labelled "CST"'
+    ),
+    "chia/2024-02-15-Financial-instutition-credentials.md": (
+        '"At around 8 pm UTC on February 14, 2024" among February 15 events'
     ),
     "dfds/PM2020-005-ALB-instance-attachment.md": (
         '"All times in CET" for a June date (CEST in effect)'
