@@ -147,6 +147,21 @@ REAL_LINES = [
     ),
     ("New blocks being created again with approximately a 10 minutes gap", "mitigated"),
     ("User had forwarded the email of a successful sign-on attempt to IPS.", "reported"),
+    # forwarding the suspicious email is the report, though a channel is named too
+    ("Employee two forwards the email to IPS and informs the #warroom channel", "reported"),
+    ("Issue is looked into, identified as the bot being temporarily banned", "acknowledged"),
+    ("Both company credit card are now locked.", "mitigated"),
+    ("Users were locked out of their accounts", "note"),
+    ("The employee verified the security incident was a False Positive", "resolved"),
+    ("Unauthorized access to the runners was gained via a pull request", "impact_start"),
+    # a fix prepared or a build started is not yet a fix in place
+    ("The cause was diagnosed and a hotfix release of the software was prepared", "action"),
+    ("The hotfix release build process was initiated", "action"),
+    ("The hotfix release deployment completed as version 2.5.1", "mitigated"),
+    ("Trail Of Bits reported that a class of vulnerability might exist", "reported"),
+    ("CNI Employee received an email from financial institution indicating a login", "reported"),
+    ("Affected user posts in Keybase, \u201cMy machine sent out 1 mojo\u201d", "reported"),
+    ("User posts 4 screen shots of his history", "note"),
 ]
 
 
@@ -519,6 +534,8 @@ def test_vocabulary_is_a_value() -> None:
         ("we rebooted", None),
         ("the vendor reported elevated error rates", "third_party"),
         ("we were notified by our vendor", "third_party"),
+        ("CNI Employee received an email from financial institution", "third_party"),
+        ("As part of their audit of the CAT1 standard, Trail Of Bits reported", "third_party"),
         # a vendor named in the cause did not detect anything
         ("These vendor specific changes caused the CoreDNS service to fail", None),
         (

@@ -68,6 +68,7 @@ _EVENTS: Rules = (
             r"\bservices? (?:is |are )?operational\b",
             r"\b(?:problem|issue) was solved\b",
             r"\bmarks? the issue as solved\b",
+            r"\b(?:incident|issue|event|alert) (?:was|is) (?:\w+ )?(?:a )?false positive\b",
         ),
     ),
     (
@@ -84,6 +85,8 @@ _EVENTS: Rules = (
             r"\battempt(?:ed|ing|s) to\b",
             # a fix written or started is not yet a fix in place
             r"\bfix(?:es)? committed\b",
+            r"\b(?:hot ?fix|fix|patch)\b[^.;]{0,60}\b(?:was|were|is|being) "
+            r"(?:prepared|initiated)\b",
             r"\b(?:roll ?back|revert|fail ?over)\b.{0,60}\binitiated\b",
             r"\binitiated (?:a |the )?(?:roll ?back|revert|fail ?over)\b",
         ),
@@ -117,6 +120,15 @@ _EVENTS: Rules = (
     (
         "acknowledged",
         (r"(?<!had )\bjoin(?:ed|s) (?:in )?to (?:help|assist|debug|investigat|troubleshoot)",),
+    ),
+    # A user forwarding the suspicious email to the security team reports it, even
+    # when the line also says which channel was told.
+    (
+        "reported",
+        (
+            r"\b(?:customers?|users?|clients?|employees?)(?: (?:one|two|three|\d))? "
+            r"(?:had |has |have )?forward(?:ed|s)\b",
+        ),
     ),
     (
         "communicated_internal",
@@ -171,10 +183,10 @@ _EVENTS: Rules = (
             r"\b(?:customers?|users?|clients?|end[- ]users?|developers?|farmers?|researchers?|"
             r"community(?: members?)?|members?|teams?|people) (?:\w+ ){0,2}"
             r"(?:reported|reports|reporting|reached out|complain\w*|alerted us|informed us|"
-            r"notified us|tweeted|submitted)\b",
+            r"notified us|tweeted|submitted|posts (?:in|on|to)|posted (?:in|on|to))\b",
             r"\breported by\b",
-            # a user forwarding the suspicious email to the security team reports it
-            r"\b(?:customers?|users?|clients?|employees?) (?:had |has |have )?forward(?:ed|s)\b",
+            r"\breported that\b",
+            r"\breceived an? (?:e-?mail|message|notification|notice|call) from\b",
             r"\bnotified by\b",
             r"\balerted by\b",
             r"^reports? (?:of|from|by)\b",
@@ -228,6 +240,7 @@ _EVENTS: Rules = (
             r"\bincident channel\b",
             r"\b(?:sev ?\d|incident) ticket (?:was )?(?:raised|created|opened)\b",
             r"\blooking into\b",
+            r"\b(?:is|was|being) looked into\b",
             r"\btriag(?:ed|ing|e)\b",
             # the responders confirm the problem exists (not that it is fixed)
             r"\b(?:issue|problem|bug|incident|outage) (?:was |has been |is )?confirmed\b",
@@ -292,6 +305,7 @@ _EVENTS: Rules = (
             r"\b(?:became|becomes|become) (?:\w+ )?(?:degraded|unavailable|unresponsive|"
             r"unreachable|inaccessible)\b",
             r"\b(?:was|were|got) compromised\b",
+            r"\bunauthori[sz]ed access\b.{0,40}\b(?:was|were) (?:gained|obtained)\b",
             r"(?<!may )(?<!might )(?<!could )\b(?:has|have|had) been compromised\b",
         ),
     ),
@@ -310,7 +324,7 @@ _EVENTS: Rules = (
             r"\bdowngraded?\b",
             r"\brestor(?:ed|ing)\b",
             r"\brecover(?:y|ing|s|ed)?\b",
-            r"\b(?:is|was|were|been) (?:blocked|banned|locked|suspended)\b",
+            r"\b(?:is|are|was|were|been) (?:now )?(?:blocked|banned|locked|suspended)\b(?! out)",
             r"\b(?:locked|suspended|disabled) (?:the |all )?(?:\w+ )?accounts?\b",
             r"\brevoked\b",
             r"\bterminated\b",

@@ -194,6 +194,10 @@ _DETECTION: Rules = (
             r"partner) (?:sends?|sent) (?:us )?(?:an? )?(?:\w+ )?(?:e-?mail|notification|notice"
             r"|warning)\b",
             r"\bsecurity researchers?\b",
+            # an outside party's notice or audit: "an email from financial institution"
+            r"\b(?:e-?mail|call|message|notification|notice) from (?:the |our |a |an )?"
+            r"(?:bank|financial institution|vendor|provider|partner|registrar)\b",
+            r"\b(?:their|external|independent|third[- ]party) audit\b",
             r"\bresearchers?\b",
             r"\bbug ?bount(?:y|ies)\b",
             r"\bbugcrowd\b",
