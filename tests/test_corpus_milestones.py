@@ -1,6 +1,6 @@
 """Milestones and detection sources that real postmortems state, checked by hand.
 
-``corpus_expectations.py`` holds what a person read in 32 of the documents
+``corpus_expectations.py`` holds what a person read in 55 of the documents
 (times in UTC, each with the line it comes from). Each value is a test; the
 ones pmkit still reads differently are listed in ``KNOWN_MISSES`` as strict
 xfails, so a fix shows up as an XPASS to move here and a regression as a
@@ -34,6 +34,35 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("rust/rust-cratesio-2018-10-15.md", "resolved_at"): "pmkit reads none",
     ("chia/2021-05-26-website-outage.md", "mitigated_at"): "pmkit reads 2021-05-26 16:53",
     ("chia/04-25-User_Account_Compromise.md", "resolved_at"): "pmkit reads none",
+    # "IPS team disables users Okta accounts and stars searching audit logs" (typo "stars")
+    ("chia/2021-12-15-EmployeeCompromise.md", "acknowledged_at"): "pmkit reads none",
+    # the start is stated in the summary prose only ("at 22:04 (UTC) an employee's account...")
+    ("chia/2022-01-20-EmployeeCompromise.md", "started_at"): "pmkit reads none",
+    # "IPS team observed ... when reviewing the audit logs" is read as the detection
+    ("chia/2022-01-20-EmployeeCompromise.md", "acknowledged_at"): "pmkit reads 2022-01-20 23:55",
+    # "Affected employee provided a screenshot of a fraudulent charge attempt to #warroom"
+    ("chia/2022-01-27-Ramp-Card.md", "detected_at"): "pmkit reads 2022-01-28 02:43",
+    ("chia/2022-01-27-Ramp-Card.md", "acknowledged_at"): "pmkit reads none",
+    # "The attachment has been confirmed clean upon a scan"
+    ("chia/2023-07-05-email-gift-card-phish.md", "resolved_at"): "pmkit reads none",
+    # the closure ("closed the issue ... as a false positive") is a paragraph after the 7:20pm line
+    (
+        "chia/2024-02-15-Financial-instutition-credentials.md",
+        "resolved_at",
+    ): "pmkit reads none",
+    # "The reported issue was reviewed by Matt Hauff ... he escalated" is read as escalated
+    ("chia/2022-08-19-CATbleed.md", "acknowledged_at"): "pmkit reads none",
+    # prose range "from 15:30 to 18:10 UTC": only its start is read
+    ("posthog/2024-02-28-decide-is-down.md", "mitigated_at"): "pmkit reads none",
+    # "The issue was discovered by Chia." (the company's own name)
+    (
+        "chia/2023-05-08-AGG_SIG_UNSAFE-can-mimic-AGG_SIG_ME-condition.md",
+        "detection_source",
+    ): "pmkit reads unknown",
+    (
+        "chia/2023-05-08-Subscriptions-to-a-full_node-can-cause-a-crash-by-requesting-excessive-data.md",
+        "detection_source",
+    ): "pmkit reads unknown",
 }
 
 CASES = [(f, k) for f, exp in EXPECTED.items() for k in exp] + [
