@@ -154,6 +154,209 @@ EXPECTED: dict[str, dict[str, pd.Timestamp | None]] = {
         # "Customer confirmed issue resolved" (past midnight, full date in table)
         "resolved_at": T("2025-03-18 00:42", tz="UTC"),
     },
+    "dfds/PM2019-009-Kubernetes-network-infrastructure-IP-starvation.md": {
+        # "Date and Time in CET" (November/December: UTC+1); started_at left out: the
+        # scale-up on Nov 29 is a cause, no line says when the impact began
+        # "Automated warning from AWS, that the load balancer ... unable to scale up" 08:24
+        "detected_at": T("2019-11-30 07:24", tz="UTC"),
+        "acknowledged_at": T("2019-11-30 08:00", tz="UTC"),  # "Started working on a ..." 09:00
+        # mitigated_at left out: scale-downs, "replacement completed", "verified" are candidates
+        # "2019-12-05 07:00 | All systems verified operational"
+        "resolved_at": T("2019-12-05 06:00", tz="UTC"),
+    },
+    "dfds/PM2019-010-Hellman-Kubernetes-cluster-node-deletion.md": {
+        # "Date and Time in CET" (December: UTC+1)
+        # "2019-12-04 00:30 | Accidental execution of command that deleted all worker nodes"
+        "started_at": T("2019-12-03 23:30", tz="UTC"),
+        # "00:35 | Manually marked VMs as unhealthy, triggering automatic provisioning"
+        "acknowledged_at": T("2019-12-03 23:35", tz="UTC"),
+        # "01:00 | Verified that new nodes joined cluster and most deployments are up and
+        # running again" ("a period of 30 minutes where jobs could not be scheduled")
+        "mitigated_at": T("2019-12-04 00:00", tz="UTC"),
+        "resolved_at": T(
+            "2019-12-04 00:30", tz="UTC"
+        ),  # "01:30 | Verified all systems operational"
+    },
+    "dfds/PM2019-011-Hellman-Kubernetes-IaC-accidentally-reverted.md": {
+        # "Date and Time in CET" (December: UTC+1)
+        # "12:00 | Pull request ... triggers ... pipeline, ungracefully reverts changes"
+        "started_at": T("2019-12-05 11:00", tz="UTC"),
+        # detected_at left out: "quickly noticed by the team in Denmark" has no time
+        # "12:05 | Pull request updated with new infrastructure code"
+        "acknowledged_at": T("2019-12-05 11:05", tz="UTC"),
+        # mitigated_at left out: "pipeline re-queued and finishes successfully" 12:25 is
+        # followed by "daemon sets not scheduled" 12:30
+        "resolved_at": T(
+            "2019-12-05 11:40", tz="UTC"
+        ),  # "12:40 | All systems verified operational"
+    },
+    "dfds/PM2020-001-Inotify-file-watches-exhaustion.md": {
+        # "All times in CET" (January: UTC+1); "Time to detection: ?"
+        # "2020-01-20 13:50 | Node starts reporting "no space left on device""
+        "started_at": T("2020-01-20 12:50", tz="UTC"),
+        # "2020-01-22 10:39 | Pod killed, releasing file watches"
+        "mitigated_at": T("2020-01-22 09:39", tz="UTC"),
+    },
+    "dfds/PM2020-007-Unhealthy-nodes.md": {
+        # "All times in CET" read as Copenhagen local time: October 6 -> CEST, UTC+2
+        # "08:00 | Pods, including KIAM, started crashlooping and become pending"
+        "started_at": T("2020-10-06 06:00", tz="UTC"),
+        # detected_at left out: no line; only "Time to detection: 60 minutes" (from which line?)
+        # "09:00 - 11:00 | Ongoing investigation and troubleshooting to find root cause"
+        "acknowledged_at": T("2020-10-06 07:00", tz="UTC"),
+        # mitigated_at left out: "11:30 | Rolled over sick node" and "12:00 | All healthy
+        # and issue resolved" (recovery 240 minutes) are both candidates
+        # "12:00 | All healthy and issue resolved"
+        "resolved_at": T("2020-10-06 10:00", tz="UTC"),
+    },
+    "dfds/PM2020-008-Alcide-admission-causing-Kubernetes-timeouts.md": {
+        # "All times in CET" (November 4, after the DST change: UTC+1)
+        # "13:13 | Applied disruptive Alcide admission controller" (detection 88 min)
+        "started_at": T("2020-11-04 12:13", tz="UTC"),
+        # "14:41 | Users reporting timeout issues when deploying to Hellman"
+        "detected_at": T("2020-11-04 13:41", tz="UTC"),
+        "acknowledged_at": T("2020-11-04 14:04", tz="UTC"),  # "15:04 | Verification of the ..."
+        # "15:15 | Toggling disruptive Alcide admission controller to verify fix" (recovery 122)
+        "mitigated_at": T("2020-11-04 14:15", tz="UTC"),
+        # "15:39 | Permanently deleted disruptive Alcide admission controller"
+        "resolved_at": T("2020-11-04 14:39", tz="UTC"),
+    },
+    "dfds/PM2020-009-KIAM-service-disruption-due-to-upgrade.md": {
+        # "All times in CET" (November: UTC+1). started/detected left out: the impact began
+        # with "KIAM upgraded, breaking support for AWS PowerShell" (Nov 17, "10:45~",
+        # "went unnoticed") but the stats and alerts are for the full outage on Nov 23
+        # "2020-11-23 14:41 | Helm chart rollback, KIAM service restored"
+        "mitigated_at": T("2020-11-23 13:41", tz="UTC"),
+    },
+    "dfds/PM2021-002-Flux-version-bump-causing-component-downtime.md": {
+        # "All times in CET" (February: UTC+1); "Scheduled cluster deployment pipeline failed" 06:05
+        "started_at": T("2021-02-15 05:05", tz="UTC"),
+        # "Issue detected and verified." 06:45 ("Time to detection: 40 minutes")
+        "detected_at": T("2021-02-15 05:45", tz="UTC"),
+        # "Everything is back to normal and verified working." 07:00 (recovery 55 minutes)
+        "mitigated_at": T("2021-02-15 06:00", tz="UTC"),
+        "resolved_at": T("2021-02-15 06:00", tz="UTC"),
+    },
+    "dfds/PM2021-004-ADFS-outage.md": {
+        # "All times in UTC."; "Token-decrypting and token-signing certificates ... expire"
+        "started_at": T("2021-03-31 12:06", tz="UTC"),
+        # "Reports of issues signing into the AWS web console via ADFS"
+        "detected_at": T("2021-03-31 12:11", tz="UTC"),
+        # acknowledged_at left out: "Issue logging in verified" 12:21 (by whom?) and
+        # "Member of datacenters team joined call to begin investigating" 12:49
+        # mitigated_at left out: "login via ADFS confirmed working via root account manual
+        # fix" 13:18 and "Script completed ... Confirmed working" 13:30 (recovery 84 min)
+        # "Script completed to update account federation metadata. Confirmed working"
+        "resolved_at": T("2021-03-31 13:30", tz="UTC"),
+    },
+    "dfds/PM2021-011-Log4Shell.md": {
+        # "All times in UTC."; a vulnerability investigation, "Time to recovery: N/A"
+        # "2021-12-10 15:40 | We became aware of it during a call with Peter Taylor"
+        "detected_at": T("2021-12-10 15:40", tz="UTC"),
+        # "2021-12-10 16:10 | Azure DevOps git repositories were searched for usage of Log4J"
+        "acknowledged_at": T("2021-12-10 16:10", tz="UTC"),
+    },
+    "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md": {
+        # "All times in UTC."; "Time to detection: 0 minutes"; recovery counted "from the
+        # start of the first incident" (279 minutes -> 15:00)
+        "started_at": T("2022-01-25 10:21", tz="UTC"),
+        # "**Detection:** We received a lot of alerts about Prometheus i/o timeouts"
+        "detected_at": T("2022-01-25 10:21", tz="UTC"),
+        # "Discovered that one node was in NotReady state."
+        "acknowledged_at": T("2022-01-25 10:23", tz="UTC"),
+        # "**Recovery:** Uncordoned the node that was in NotReady state."
+        "mitigated_at": T("2022-01-25 15:00", tz="UTC"),
+        # "2022-01-26 09:36 | CPU and memory resource requests and limits ... through IaC"
+        "resolved_at": T("2022-01-26 09:36", tz="UTC"),
+    },
+    "dfds/PM2022-003-Two-Kuberneste-nodes-were-down.md": {
+        # "All times in UTC."; started_at left out: no line says when the nodes went
+        # NotReady (only "Time to detection: 0 minutes")
+        # "**Detection:** Prometheus fails to start after upgrade."
+        "detected_at": T("2022-02-08 12:05", tz="UTC"),
+        # "**Recovery:** We were able to start Prometheus because the the PVC was available"
+        "mitigated_at": T("2022-02-08 12:48", tz="UTC"),
+    },
+    "dfds/PM2022-005-Node-IPC-incident-response.md": {
+        # "All times in UTC."; not affected ("Time to recovery: N/A")
+        "detected_at": T("2022-03-18 08:37", tz="UTC"),  # "Emil notified by social media"
+    },
+    "dfds/PM2022-007-Kafka-metrics-stopped-being-exported-to-Prometheus.md": {
+        # "All times in UTC."; "A personal user account deleted from Confluent Cloud"
+        "started_at": T("2022-07-07 08:58", tz="UTC"),
+        # "[No Data] Topic has large amount of consumergroups alert triggered" (detection 10 min)
+        "detected_at": T("2022-07-07 09:08", tz="UTC"),
+        # "An incident created informing about the outage"
+        "acknowledged_at": T("2022-07-07 09:48", tz="UTC"),
+        # mitigated_at left out: "Restarted the kafka-exporter pod" 10:01 and "Major outage
+        # closed" 10:09 are both candidates
+        # "Metrics availability confirmed by end user" (recovery 4 hours 42 minutes)
+        "resolved_at": T("2022-07-07 13:40", tz="UTC"),
+    },
+    "dfds/PM2022-008-CRUD-operations-on-K8s-Service-resources-unavailable.md": {
+        # "All times in UTC."; started_at left out (no line; the stats do not agree)
+        # "Alerted by end-user team that they were having issues applying a Service resource"
+        "detected_at": T("2022-08-03 11:38", tz="UTC"),
+        # "Started looking into the alerted issue"
+        "acknowledged_at": T("2022-08-03 11:50", tz="UTC"),
+        # "Fix deployed in affected production cluster, awaiting user feedback"
+        "mitigated_at": T("2022-08-03 13:06", tz="UTC"),
+        "resolved_at": T("2022-08-03 13:25", tz="UTC"),  # "User reporting back that the fix works"
+    },
+    "dfds/PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md": {
+        # "All times in UTC."; "Daily roll-over of nodes picks up new latest AMI image"
+        "started_at": T("2022-10-31 07:30", tz="UTC"),
+        # "We observe some nodes reporting NodeNotReady" ("Time to detection: 7 hours")
+        "detected_at": T("2022-10-31 14:30", tz="UTC"),
+        # "Pipeline ran and nodes rolled back to previous AMI" (recovery 54 h 10 min)
+        "mitigated_at": T("2022-11-02 13:46", tz="UTC"),
+        # "After observation we decided that the AMI rollback had resolved the issue"
+        "resolved_at": T("2022-11-02 14:40", tz="UTC"),
+    },
+    "dfds/PM2023-001-Total-node-failure.md": {
+        # "All times in UTC."; started/detected left out: two chained problems (logs not
+        # shipped since Feb 13, reported 09:33; nodes killed 10:46, "We have no nodes" 10:48)
+        # "LB detects new nodes as healthy, allowing traffic" (recovery 13 minutes)
+        "mitigated_at": T("2023-02-14 11:01", tz="UTC"),
+        "resolved_at": T("2023-02-14 11:59", tz="UTC"),  # "Sev 1 ticket marked as resolved"
+    },
+    "dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md": {
+        # "All times in UTC."; "First node stops shipping logs to CloudWatch"
+        "started_at": T("2023-04-11 11:20", tz="UTC"),
+        "detected_at": T(
+            "2023-04-11 20:28", tz="UTC"
+        ),  # "Alert for Fluentd is noticed by engineer"
+        # "The aforemetioned 5 nodes has started shipping logs to CloudWatch again"
+        "mitigated_at": T("2023-04-11 22:25", tz="UTC"),
+    },
+    "dfds/PM2024-001-Two-Kubernetes-nodes-went-into-NotReady-state.md": {
+        # "All times in UTC."; "Node entered NotReady state."
+        "started_at": T("2024-03-13 10:01", tz="UTC"),
+        "detected_at": T("2024-03-13 10:03", tz="UTC"),  # "Alert triggered on Slack."
+        # "Alert discovered, and investigations started."
+        "acknowledged_at": T("2024-03-13 10:05", tz="UTC"),
+        # mitigated_at left out: the node came back twice; recovery 399 min matches no line
+        "resolved_at": T("2024-03-14 09:20", tz="UTC"),  # "Incident closed."
+    },
+    "dfds/PM2024-002-PODs-not-able-to-start-while-being-moved-to-new-nodes-during-AMI-update.md": {
+        # "All times in UTC."; detected_at left out: "Noticed that strangely all nodes entered
+        # the "Ready,SchedulingDisabled" state" 8:40 and "PAX people reaching out that they
+        # have issues with PODs" 8:51 are both candidates
+        # "We've checked their specific PODs and all seemed fine"
+        "acknowledged_at": T("2024-04-09 08:59", tz="UTC"),
+        # "It is confirmed by PAX team that everything is working as expected."
+        "mitigated_at": T("2024-04-09 09:05", tz="UTC"),
+    },
+    "dfds/PM2024-003-Kube-state-metrics-exposing-wrong-labels.md": {
+        # "All times in UTC."; "User reported wrong labels on kube-state metrics"
+        "detected_at": T("2024-06-06 11:27", tz="UTC"),
+        # "2024-06-07 08:33 | All components were back operation and no major issues"
+        "resolved_at": T("2024-06-07 08:33", tz="UTC"),
+    },
+    "dfds/PM2025-001-Node-system-resource-starvation-and-scheduling-capacity.md": {
+        # "All times in UTC."; "First occurence of a node in NodeNotReady state"
+        "started_at": T("2025-02-27 19:32", tz="UTC"),
+    },
     # ------------------------------------------------------------------ rust
     "rust/rust-docsrs-2019-10-21.md": {
         # "2019-10-20 00:55: crate builds started failing due to the low disk space"
@@ -423,6 +626,21 @@ DETECTION: dict[str, str] = {
     "dfds/PM2020-002-KIAM-service-disruption-on-Hellman.md": "monitoring",  # "First alert"
     "dfds/PM2020-004-CoreDNS-upgrade-issue.md": "monitoring",  # "When alerted, the SRE team"
     "dfds/PM2020-005-ALB-instance-attachment.md": "monitoring",  # "CloudWatch alert detects"
+    # "quickly noticed by the team in Denmark" (who opened the pull request)
+    "dfds/PM2019-011-Hellman-Kubernetes-IaC-accidentally-reverted.md": "employee",
+    # "Users reporting timeout issues when deploying"
+    "dfds/PM2020-008-Alcide-admission-causing-Kubernetes-timeouts.md": "customer",
+    # "**Detection:** We received a lot of alerts"
+    "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md": "monitoring",
+    # "[No Data] ... alert triggered"
+    "dfds/PM2022-007-Kafka-metrics-stopped-being-exported-to-Prometheus.md": "monitoring",
+    # "Alerted by end-user team"
+    "dfds/PM2022-008-CRUD-operations-on-K8s-Service-resources-unavailable.md": "customer",
+    "dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md": "monitoring",  # "Alert ... is noticed"
+    "dfds/PM2024-001-Two-Kubernetes-nodes-went-into-NotReady-state.md": "monitoring",  # "Alert"
+    # "notified by PAX team that some of their PODs aren't launching"
+    "dfds/PM2024-002-PODs-not-able-to-start-while-being-moved-to-new-nodes-during-AMI-update.md": "customer",  # noqa: E501
+    "dfds/PM2024-003-Kube-state-metrics-exposing-wrong-labels.md": "customer",  # "User reported"
     "rust/rust-docsrs-2019-10-21.md": "monitoring",  # "alerts fired ... got paged"
     "rust/rust-cratesio-2020-02-20.md": "customer",  # "report from a user"; "Nobody was paged"
     "chia/2021-05-10-WikiAttack.md": "customer",  # "Reports ... reach Chia tech support"
@@ -509,6 +727,10 @@ ZONE_ISSUES: dict[str, str] = {
         'template row "2024-03-13 HH:mm | Short event description." and times "14:??"'
     ),
     "dfds/PM2019-009-Kubernetes-network-infrastructure-IP-starvation.md": 'row "2019-12-03 --:--"',
+    "dfds/PM2020-007-Unhealthy-nodes.md": '"All times in CET" for an October date (CEST in effect)',
+    "dfds/PM2022-008-CRUD-operations-on-K8s-Service-resources-unavailable.md": (
+        'range with a placeholder end "12:26-12:??"'
+    ),
     "posthog/2025-11-26-shai-hulud-attack.md": (
         '"At 5:40PM on November 18th" has no zone (screenshots said to be UTC+2)'
     ),
