@@ -162,6 +162,17 @@ REAL_LINES = [
     ("CNI Employee received an email from financial institution indicating a login", "reported"),
     ("Affected user posts in Keybase, \u201cMy machine sent out 1 mojo\u201d", "reported"),
     ("User posts 4 screen shots of his history", "note"),
+    ("Started working on a long-term solution", "acknowledged"),
+    ("Issue identified, started work on fix", "acknowledged"),
+    ("Ongoing investigation and troubleshooting to find root cause", "acknowledged"),
+    ("Verification of the timeout issue", "acknowledged"),
+    ("Permanently deleted disruptive Alcide admission controller", "resolved"),
+    ("All components were back operation and no major issues were identified", "resolved"),
+    ("CPU and memory resource requests and limits on the pod implemented through IaC", "resolved"),
+    # a fix tried outside production is not yet a mitigation
+    ("Fix deployed in K8s sandbox", "action"),
+    ("Fix deployed in affected production cluster, awaiting user feedback", "mitigated"),
+    ("Pod killed, releasing file watches", "mitigated"),
 ]
 
 

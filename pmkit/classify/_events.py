@@ -57,7 +57,10 @@ _EVENTS: Rules = (
             r"\bverified .{0,40}\boperational\b",
             r"\b(?:reports?|reporting) back that (?:it|the fix|everything) works\b",
             r"\bavailability confirmed\b",
-            r"\bpermanently fixed\b",
+            r"\bpermanently (?:fixed|deleted|removed|disabled)\b",
+            r"\bback (?:in )?operation(?:al)?\b",
+            # the change written into infrastructure as code is the lasting fix
+            r"\b(?:implemented|applied|codified) (?:through|via|in) (?:the )?iac\b",
             r"\b(?:long[- ]term|permanent) fix(?:es)? (?:was |were |has been |is )?"
             r"(?:applied|deployed|rolled out|released|implemented|in place)\b",
             r"\bfix deployed and verified\b",
@@ -87,6 +90,9 @@ _EVENTS: Rules = (
             r"\bfix(?:es)? committed\b",
             r"\b(?:hot ?fix|fix|patch)\b[^.;]{0,60}\b(?:was|were|is|being) "
             r"(?:prepared|initiated)\b",
+            # a fix tried outside production has not reached the impact yet
+            r"\b(?:deployed|applied|rolled out|tested) (?:in|to|on) (?:the |a )?(?:\w+ )?"
+            r"(?:sandbox|staging|test|qa|dev)\b",
             r"\b(?:roll ?back|revert|fail ?over)\b.{0,60}\binitiated\b",
             r"\binitiated (?:a |the )?(?:roll ?back|revert|fail ?over)\b",
         ),
@@ -112,6 +118,8 @@ _EVENTS: Rules = (
             r"\bworkaround\b",
             r"\berrors? (?:subsided|stopped|dropped)\b",
             r"\ballowing traffic\b",
+            # the runaway workload stopped: "Pod killed, releasing file watches"
+            r"\b(?:pods?|process(?:es)?|jobs?|quer(?:y|ies)) (?:was |were )?killed\b",
         ),
     ),
     # Responders joining to help make the line an acknowledgement even
@@ -241,6 +249,10 @@ _EVENTS: Rules = (
             r"\b(?:sev ?\d|incident) ticket (?:was )?(?:raised|created|opened)\b",
             r"\blooking into\b",
             r"\b(?:is|was|being) looked into\b",
+            r"\b(?:start(?:ed|s|ing)?|began|begins?) (?:working|work) on (?:a |the )?(?:[\w-]+ )?"
+            r"(?:solution|fix|issue|problem|incident|mitigation|workaround)\b",
+            r"\bongoing investigation\b",
+            r"\bverification of the (?:\w+ )?(?:issue|problem|bug|outage|incident)\b",
             r"\btriag(?:ed|ing|e)\b",
             # the responders confirm the problem exists (not that it is fixed)
             r"\b(?:issue|problem|bug|incident|outage) (?:was |has been |is )?confirmed\b",
