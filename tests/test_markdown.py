@@ -207,6 +207,18 @@ def test_resolved_at_is_the_last_resolution_and_mitigated_at_the_first() -> None
     assert inc["mitigated_at"] == T("2022-07-07 10:09", tz="UTC")
 
 
+def test_a_marked_mitigation_beats_an_earlier_worded_one() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-02-08 12:05 **Detection:** Prometheus fails to start after upgrade.\n"
+        "- 2022-02-08 12:25 Two new EC2 instances were spawned, and the two unhealthy ones "
+        "were terminated.\n"
+        "- 2022-02-08 12:48 **Recovery:** We were able to start Prometheus again.\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["mitigated_at"] == T("2022-02-08 12:48", tz="UTC")
+
+
 def test_a_mitigation_before_detection_gives_way_to_a_later_one() -> None:
     text = (
         "# T\n\n## Timeline\n\nAll times UTC.\n\n"

@@ -55,6 +55,18 @@ def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
 
 
 @lru_cache(maxsize=_MEMO_MAX)
+def _marked_default(text: str) -> bool:
+    return classify.event_marker(text)[0] is not None
+
+
+def _is_marked(text: str, vocabulary: classify.Vocabulary | None) -> bool:
+    """Whether a timeline line carries an explicit marker ("**Recovery:**", "[ack]")."""
+    if vocabulary is None:
+        return _marked_default(text)
+    return classify.event_marker(text, vocabulary)[0] is not None
+
+
+@lru_cache(maxsize=_MEMO_MAX)
 def _unmarked_default(text: str) -> str:
     return _without_marker(text, None)
 
@@ -199,10 +211,20 @@ class _Doc(_Sections):
         texts = [e["text"] for e in events]
         kinds = classify.classify_events(texts, self.vocab) if texts else []
         # explicit markers are removed from the text kept
+        marked: dict[str, datetime] = {}  # the first explicitly marked mitigation
         for e, kind in zip(events, kinds, strict=True):
             e["kind"] = kind
             if kind != "note":
-                e["text"] = _unmarked(e["text"], self.vocab)
+                text = e["text"]
+                e["text"] = _unmarked(text, self.vocab)
+                at = e["at"]
+                if (
+                    at is not None
+                    and kind == "mitigated"
+                    and (kind not in marked or at < marked[kind])
+                    and _is_marked(text, self.vocab)
+                ):
+                    marked[kind] = at
         self.resolve_relative(events)
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
@@ -221,6 +243,11 @@ class _Doc(_Sections):
                     seen = last_of.get(kind)
                     if seen is None or at > seen:
                         last_of[kind] = at
+        # The author's explicit marker ("**Recovery:** ...") says which line is the
+        # mitigation: an earlier line whose words merely sound like one ("the two
+        # unhealthy ones were terminated") does not move it. (Only for mitigation:
+        # "Discovery:" also labels a finding made long after the detection.)
+        first_of.update(marked)
         # the detection a line states, before an acknowledgement may stand in for it
         stated = min((first_of[k] for k in ("detected", "reported") if k in first_of), default=None)
         ack_detection = self.detecting_acks(events, first_of, stated)
