@@ -173,6 +173,15 @@ REAL_LINES = [
     ("Fix deployed in K8s sandbox", "action"),
     ("Fix deployed in affected production cluster, awaiting user feedback", "mitigated"),
     ("Pod killed, releasing file watches", "mitigated"),
+    # a detection denied is no detection; a recovery that begins mitigates
+    (
+        "NodeNotReady events still occuring but no loss of service has been detected or reported",
+        "note",
+    ),
+    ("Alerts fired, no customer impact has been reported", "detected"),
+    ("The attachment has been confirmed clean upon a scan", "resolved"),
+    ("the DNS record started to get propagated again", "mitigated"),
+    ("Errors started to appear again", "impact_start"),
 ]
 
 

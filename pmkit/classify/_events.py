@@ -42,6 +42,17 @@ _EVENTS: Rules = (
         ),
     ),
     (
+        # a detection or report denied: "no loss of service has been detected or
+        # reported" says nothing happened (after the strong detections above)
+        "note",
+        (
+            r"\bno (?:[\w-]+ ){0,4}(?:has|have|had|was|were) (?:yet )?(?:been )?"
+            r"(?:detected|reported|observed|noticed)\b",
+            r"\bnothing (?:\w+ )?(?:has been |was |had been )?"
+            r"(?:detected|reported|observed|noticed)\b",
+        ),
+    ),
+    (
         "resolved",
         (
             r"\bresolved\)",
@@ -58,6 +69,8 @@ _EVENTS: Rules = (
             r"\b(?:reports?|reporting) back that (?:it|the fix|everything) works\b",
             r"\bavailability confirmed\b",
             r"\bpermanently (?:fixed|deleted|removed|disabled)\b",
+            # a security finding cleared: "the attachment has been confirmed clean"
+            r"\b(?:confirmed|verified|found|deemed) (?:to be )?(?:clean|benign|not malicious)\b",
             r"\bback (?:in )?operation(?:al)?\b",
             # the change written into infrastructure as code is the lasting fix
             r"\b(?:implemented|applied|codified) (?:through|via|in) (?:the )?iac\b",
@@ -120,6 +133,10 @@ _EVENTS: Rules = (
             r"\ballowing traffic\b",
             # the runaway workload stopped: "Pod killed, releasing file watches"
             r"\b(?:pods?|process(?:es)?|jobs?|quer(?:y|ies)) (?:was |were )?killed\b",
+            # recovery begins: "the DNS record started to get propagated again"
+            r"\b(?:started|starts|began|begins) to (?:get |be )?(?:propagated|served|processed|"
+            r"delivered|work(?:ing)?|respond(?:ing)?|succeed(?:ing)?|recover(?:ing)?|flow(?:ing)?) "
+            r"again\b",
         ),
     ),
     # Responders joining to help make the line an acknowledgement even
