@@ -43,17 +43,11 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     # "Affected employee provided a screenshot of a fraudulent charge attempt to #warroom"
     ("chia/2022-01-27-Ramp-Card.md", "detected_at"): "pmkit reads 2022-01-28 02:43",
     ("chia/2022-01-27-Ramp-Card.md", "acknowledged_at"): "pmkit reads none",
-    # "The attachment has been confirmed clean upon a scan"
-    ("chia/2023-07-05-email-gift-card-phish.md", "resolved_at"): "pmkit reads none",
     # the closure ("closed the issue ... as a false positive") is a paragraph after the 7:20pm line
     (
         "chia/2024-02-15-Financial-instutition-credentials.md",
         "resolved_at",
     ): "pmkit reads none",
-    # "The reported issue was reviewed by Matt Hauff ... he escalated" is read as escalated
-    ("chia/2022-08-19-CATbleed.md", "acknowledged_at"): "pmkit reads none",
-    # prose range "from 15:30 to 18:10 UTC": only its start is read
-    ("posthog/2024-02-28-decide-is-down.md", "mitigated_at"): "pmkit reads none",
     # "The issue was discovered by Chia." (the company's own name)
     (
         "chia/2023-05-08-AGG_SIG_UNSAFE-can-mimic-AGG_SIG_ME-condition.md",
@@ -63,12 +57,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "chia/2023-05-08-Subscriptions-to-a-full_node-can-cause-a-crash-by-requesting-excessive-data.md",
         "detection_source",
     ): "pmkit reads unknown",
-    ("dfds/PM2019-010-Hellman-Kubernetes-cluster-node-deletion.md", "acknowledged_at"): (
-        "pmkit reads none"
-    ),
-    ("dfds/PM2019-011-Hellman-Kubernetes-IaC-accidentally-reverted.md", "acknowledged_at"): (
-        "pmkit reads none"
-    ),
     (
         "dfds/PM2020-008-Alcide-admission-causing-Kubernetes-timeouts.md",
         "mitigated_at",
@@ -86,15 +74,11 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "pmkit reads 2022-10-29 01:02"
     ),
     ("dfds/PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md", "detected_at"): (
-        "pmkit reads 2022-10-31 17:45"
+        "pmkit reads 2022-11-01 11:12"
     ),
     ("dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md", "mitigated_at"): (
         "pmkit reads 2023-04-11 22:04"
     ),
-    (
-        "dfds/PM2024-002-PODs-not-able-to-start-while-being-moved-to-new-nodes-during-AMI-update.md",
-        "acknowledged_at",
-    ): "pmkit reads none",
     (
         "dfds/PM2024-002-PODs-not-able-to-start-while-being-moved-to-new-nodes-during-AMI-update.md",
         "detection_source",

@@ -811,3 +811,44 @@ def test_a_link_reference_names_no_owner_but_the_mention_after_it_does() -> None
     a = p.tables["actions"]
     assert a["owner"] == ["ana", None]
     assert a["tracker_key"] == ["https://github.com/o/r/pull/7"] * 2
+
+
+def test_summary_window_end_is_the_mitigation_when_no_line_marks_one() -> None:
+    # posthog decide-is-down: "went down ..., from 15:30 to 18:10 UTC"
+    text = (
+        "# Flags down\n\nOn 28th February, flags went down for about 3 hours, from 15:30 to "
+        "18:10 UTC.\n\n## Timeline\n\n- 2024-02-28 16:00 UTC alert fired\n"
+    )
+    inc = read(text, "2024-02-28-flags.md").incidents.iloc[0]
+    assert inc["started_at"] == T("2024-02-28 15:30", tz="UTC")
+    assert inc["mitigated_at"] == T("2024-02-28 18:10", tz="UTC")
+
+
+def test_first_response_after_detection_is_the_acknowledgement() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 [start] errors begin\n"
+        "- 10:05 alert fired\n- 10:09 reached out to the database team\n"
+        "- 10:30 rolled back\n"
+    )
+    pm = read(text)
+    inc = pm.incidents.iloc[0]
+    assert inc["acknowledged_at"] == T("2024-05-01 10:09", tz="UTC")
+    msgs = pm.problems.loc[pm.problems["code"] == "milestone.inferred", "message"]
+    assert any("took the incident on" in m for m in msgs)
+
+
+def test_without_detection_the_change_at_the_start_is_no_acknowledgement() -> None:
+    # dfds PM2019-010: the response after the start acknowledges; the change that
+    # started it does not
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2019-12-03 23:30 Accidental execution of a command deleted all worker nodes\n"
+        "- 23:35 Manually marked VMs as unhealthy\n- 2019-12-04 00:00 nodes restored\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["acknowledged_at"] == T("2019-12-03 23:35", tz="UTC")
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2023-01-25 09:15 we deployed changes\n"
+        "- 09:40 traffic had returned to normal levels, resolved\n"
+    )
+    assert pd.isna(read(text).incidents.iloc[0]["acknowledged_at"])

@@ -30,7 +30,13 @@ def test_milestones_match_the_truth(pair: tuple[pd.DataFrame, pd.DataFrame], col
     # every milestone the document states is read to the minute
     diff = (truth.loc[stated, column] - got.loc[stated, column]).abs()
     assert (diff <= pd.Timedelta(minutes=1)).all(), diff[diff > pd.Timedelta(minutes=1)]
-    if column != "mitigated_at":  # unstated mitigation falls back to resolution (warned)
+    if column == "acknowledged_at":
+        # an unstated acknowledgement is the first response after detection
+        # (warned): never before the detection nor after the mitigation
+        inferred = got.loc[~stated & got[column].notna()]
+        assert (inferred[column] >= inferred["detected_at"]).all()
+        assert (inferred[column] <= inferred["mitigated_at"]).all()
+    elif column != "mitigated_at":  # unstated mitigation falls back to resolution (warned)
         assert got.loc[~stated, column].isna().all()
 
 

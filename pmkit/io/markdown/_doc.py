@@ -31,6 +31,8 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
+#: Event kinds that show someone working on the incident, when none says so.
+_RESPONSES = frozenset({"escalated", "action", "communicated_internal", "communicated_external"})
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
@@ -281,14 +283,25 @@ class _Doc(_Sections):
                 "line [detected] to be explicit",
             )
         self.drop_misplaced(events, first_of, milestones, provenance)
+        window = None
+        if milestones["started_at"] is None or milestones["mitigated_at"] is None:
+            window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
         if milestones["started_at"] is None:
-            # one inference is not built on another: the start is inferred from a
-            # stated detection only
-            window = self.stated_start()
             if window is not None:
-                milestones["started_at"], provenance["started_at"] = window, "timeline"
+                milestones["started_at"], provenance["started_at"] = window[0], "timeline"
             else:
+                # one inference is not built on another: the start is inferred
+                # from a stated detection only
                 self.infer_start(events, milestones, provenance, detected)
+        start = milestones["started_at"]
+        if (
+            milestones["mitigated_at"] is None
+            and window is not None
+            and window[1] is not None
+            and (start is None or window[1] >= start)
+        ):
+            # the end of the window the summary states is when the impact stopped
+            milestones["mitigated_at"], provenance["mitigated_at"] = window[1], "timeline"
         if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
             # the impact had ended by the first line saying it was resolved
             first_resolved = first_of.get("resolved")
@@ -304,6 +317,10 @@ class _Doc(_Sections):
                 "time it was said to be resolved, when it had ended at the latest. Mark the right "
                 "line [mitigated]",
             )
+        if milestones["acknowledged_at"] is None and (
+            milestones["detected_at"] is not None or milestones["started_at"] is not None
+        ):
+            self.infer_acknowledgement(events, milestones, provenance)
         self.check_order(milestones, provenance)
         source_kind = self.detection(events)
         timed = [e["at"] for e in events if e["at"] is not None]
@@ -458,6 +475,45 @@ class _Doc(_Sections):
             ]
             if later:
                 milestones["mitigated_at"] = min(later)
+
+    def infer_acknowledgement(
+        self,
+        events: list[dict[str, Any]],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+    ) -> None:
+        """No line says someone took the incident on: the first response after detection does.
+
+        Escalating, acting or telling others ("Manually marked VMs as unhealthy",
+        "he escalated to the team") is someone working on the incident, so the
+        first such line at or after the detection (the start, when no line marks
+        the detection), and before the mitigation, is when it was acknowledged.
+        """
+        detected = milestones["detected_at"]
+        after = detected if detected is not None else milestones["started_at"]
+        mitigated = milestones["mitigated_at"]
+        assert after is not None
+        responses = [
+            e
+            for e in events
+            if e["kind"] in _RESPONSES
+            and e["at"] is not None
+            # at the detection, or after the start (a change at the start caused it)
+            and (e["at"] >= after if detected is not None else e["at"] > after)
+            and (mitigated is None or e["at"] <= mitigated)
+        ]
+        if not responses:
+            return
+        first = min(responses, key=lambda e: (e["at"], e["line"]))
+        milestones["acknowledged_at"], provenance["acknowledged_at"] = first["at"], "timeline"
+        self.problem(
+            first["line"],
+            "warning",
+            "milestone.inferred",
+            "no line says when someone took the incident on; acknowledged_at is taken from "
+            "the first response after detection (or the start). Mark the right line "
+            "[acknowledged]",
+        )
 
     def event_rows(self, events: list[dict[str, Any]]) -> None:
         """Append the events column by column (the hot path of a large load)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pmkit import classify, timeparse
 from pmkit.io.markdown._text import (
@@ -168,13 +169,14 @@ class _Sections(_Timeline):
                     self.timeline_item(clause, line, heading, None)
         self.in_prose = False
 
-    def stated_start(self) -> datetime | None:
-        """The start of an impact window the summary states, or None.
+    def stated_window(self) -> tuple[datetime, datetime | None] | None:
+        """The impact window the summary states: its start and end, or None.
 
         "On 2023-07-20 between 12:17 and 12:30 UTC all crate downloads were
-        broken": when no timeline line marks the start, the summary's window
-        does. Only "between <time> and <time>" and "from <time> to <time>" in the
-        text before any heading, the summary and the impact section count.
+        broken": when no timeline line marks the start (or the mitigation), the
+        summary's window does. Only "between <time> and <time>" and "from <time>
+        to <time>" in the text before any heading, the summary and the impact
+        section count. An end earlier than the start is on the next day.
         """
         for line, text, heading in self.prose:
             low = text.lower()
@@ -183,24 +185,32 @@ class _Sections(_Timeline):
             if heading is not None and _section(heading, self.vocab) not in _WINDOW_SECTIONS:
                 continue
             for sentence in _SENTENCE.split(text):
-                at = self.window_start(sentence, line)
-                if at is not None:
-                    return at
+                window = self.window_at(sentence, line)
+                if window is not None:
+                    return window
         return None
 
-    def window_start(self, sentence: str, line: int) -> datetime | None:
+    def window_at(self, sentence: str, line: int) -> tuple[datetime, datetime | None] | None:
         m = timeparse.find_time(sentence)
         if m is None or m.relative is not None or not _WINDOW_OPEN.search(sentence[: m.start]):
             return None
-        m, is_range = _range(sentence, m)  # "between 12:17 and 12:30 UTC"
-        if not is_range:
+        m, end = _range(sentence, m)  # "between 12:17 and 12:30 UTC"
+        if end is None:
             return None
         if m.zone is None and not (self.zone or self.tz_arg):
             return None  # a naive time is not guessed (and not reported twice)
         day = timeparse.find_date(sentence) or self.doc_date
         if day is None and (m.year is None or m.month is None or m.day is None):
             return None
-        return self.absolute(m, line, day)
+        start = self.absolute(m, line, day)
+        if start is None:
+            return None
+        if end.zone is None:
+            end = dataclasses.replace(end, zone=m.zone)
+        until = self.absolute(end, line, day)
+        if until is not None and until < start and end.day is None:
+            until += timedelta(days=1)  # "from 23:10 to 01:40 UTC"
+        return start, until
 
     def context_from(self, text: str, line: int) -> None:
         if self.zone is None:

@@ -229,8 +229,10 @@ def _heading_says(title: str) -> tuple[str | None, date | None]:
 _RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+(?:and|to|until|till|through)\s+", re.IGNORECASE)
 
 
-def _range(text: str, m: timeparse.TimeMatch) -> tuple[timeparse.TimeMatch, bool]:
-    """``m`` with the zone of the range it starts, and whether it starts one.
+def _range(
+    text: str, m: timeparse.TimeMatch
+) -> tuple[timeparse.TimeMatch, timeparse.TimeMatch | None]:
+    """``m`` with the zone of the range it starts, and the range's end (or None).
 
     "from 15:30 to 18:10 UTC", "between 12:17 and 12:30 UTC": a zone written
     once after the second time of a range applies to the first too. A time that
@@ -238,13 +240,13 @@ def _range(text: str, m: timeparse.TimeMatch) -> tuple[timeparse.TimeMatch, bool
     """
     join = _RANGE_JOIN.match(text, m.end)
     if join is None:
-        return m, False
+        return m, None
     end = timeparse.find_time(text[join.end() :])
     if end is None or end.start != 0 or end.relative is not None:
-        return m, False
+        return m, None
     if m.zone is None and end.zone is not None:
         m = dataclasses.replace(m, zone=end.zone)
-    return m, True
+    return m, end
 
 
 def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
