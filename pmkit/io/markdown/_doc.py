@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from pmkit import classify
-from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES, micros
-from pmkit.io.markdown._sections import _Sections
+from pmkit.io._incident import micros
+from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
     _ACTOR,
     _CANVAS_STEPS,
-    _EPOCH,
     _FENCE,
     _HEADING,
     _IDEA_SECTIONS,
@@ -31,21 +28,8 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
-#: Event kinds that show someone working on the incident, when none says so.
-_RESPONSES = frozenset({"escalated", "action", "communicated_internal", "communicated_external"})
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
-_ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
-#: A line announcing that planned work begins ("Maintenance ... started",
-#: "Kubernetes upgrade commenced"), only tried on the earliest line of a
-#: timeline that marks no start.
-_WORK_BEGINS = re.compile(
-    r"(?:[\w./-]+ ){0,3}(?:maintenance|upgrade|migration|workshop)\b[^.;]{0,60}?"
-    r"\b(?:started|starts|commenced|commences|began|begins|kicked off)\W*$"
-    r"|(?:started|starting|began|commenced|beginning) (?:the |a |an )?(?:[\w./-]+ ){0,3}"
-    r"(?:maintenance|upgrade|migration|workshop)\b",
-    re.IGNORECASE,
-)
 
 
 def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
@@ -54,18 +38,6 @@ def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
         if marker is not None:
             return rest.strip(" :-—–")
     return text
-
-
-@lru_cache(maxsize=_MEMO_MAX)
-def _marked_default(text: str) -> bool:
-    return classify.event_marker(text)[0] is not None
-
-
-def _is_marked(text: str, vocabulary: classify.Vocabulary | None) -> bool:
-    """Whether a timeline line carries an explicit marker ("**Recovery:**", "[ack]")."""
-    if vocabulary is None:
-        return _marked_default(text)
-    return classify.event_marker(text, vocabulary)[0] is not None
 
 
 @lru_cache(maxsize=_MEMO_MAX)
@@ -80,16 +52,6 @@ def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
     return _without_marker(text, vocabulary)
 
 
-_detection_default = lru_cache(maxsize=_MEMO_MAX)(classify.detection_source)
-
-
-def _detected_by(text: str, vocabulary: classify.Vocabulary | None) -> str | None:
-    """``classify.detection_source``, memoised for the default vocabulary."""
-    if vocabulary is not None:
-        return classify.detection_source(text, vocabulary)
-    return _detection_default(text)
-
-
 _severity_text = lru_cache(maxsize=_MEMO_MAX)(classify.normalize_severity)
 
 
@@ -100,7 +62,7 @@ def _severity(value: object) -> tuple[str | None, str | None]:
     return classify.normalize_severity(value)
 
 
-class _Doc(_Sections):
+class _Doc(_Milestones):
     """Walks a document's sections, then builds its incident, events and problems rows."""
 
     def run(self) -> None:
@@ -228,100 +190,7 @@ class _Doc(_Sections):
                 ):
                     marked[kind] = at
         self.resolve_relative(events)
-        milestones: dict[str, datetime | None] = {}
-        provenance: dict[str, str | None] = {}
-        # the earliest time of each kind in one pass over the events, and the
-        # latest of the kinds of LATEST_MILESTONES (resolution)
-        first_of: dict[str, datetime] = {}
-        last_of: dict[str, datetime] = {}
-        for e in events:
-            at = e["at"]
-            if at is not None:
-                kind = e["kind"]
-                seen = first_of.get(kind)
-                if seen is None or at < seen:
-                    first_of[kind] = at
-                if kind in LATEST_KINDS:
-                    seen = last_of.get(kind)
-                    if seen is None or at > seen:
-                        last_of[kind] = at
-        # The author's explicit marker ("**Recovery:** ...") says which line is the
-        # mitigation: an earlier line whose words merely sound like one ("the two
-        # unhealthy ones were terminated") does not move it. (Only for mitigation:
-        # "Discovery:" also labels a finding made long after the detection.)
-        first_of.update(marked)
-        # the detection a line states, before an acknowledgement may stand in for it
-        stated = min((first_of[k] for k in ("detected", "reported") if k in first_of), default=None)
-        ack_detection = self.detecting_acks(events, first_of, stated)
-        meta = self.meta
-        given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
-        for col, keys in _MILESTONE_KEYS.items():
-            at = None
-            if given:
-                value = next((meta[k] for k in keys if k in meta), None)
-                at = self.meta_time(value, col) if value is not None else None
-            if at is not None:
-                milestones[col], provenance[col] = at, "metadata"
-                continue
-            latest = col in LATEST_MILESTONES
-            of = last_of if latest else first_of
-            times = [of[k] for k in KIND_OF_MILESTONE[col] if k in of]
-            if times:
-                milestones[col] = max(times) if latest else min(times)
-                provenance[col] = "timeline"
-            else:
-                milestones[col], provenance[col] = None, None
-        detected = milestones["detected_at"]
-        if ack_detection is not None and provenance["detected_at"] == "timeline":
-            detected = stated
-            self.problem(
-                ack_detection["line"],
-                "warning",
-                "milestone.inferred",
-                "no earlier line marks the detection; detected_at is taken from this "
-                "acknowledgement, which says how the incident was noticed. Mark the right "
-                "line [detected] to be explicit",
-            )
-        self.drop_misplaced(events, first_of, milestones, provenance)
-        window = None
-        if milestones["started_at"] is None or milestones["mitigated_at"] is None:
-            window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
-        if milestones["started_at"] is None:
-            if window is not None:
-                milestones["started_at"], provenance["started_at"] = window[0], "timeline"
-            else:
-                # one inference is not built on another: the start is inferred
-                # from a stated detection only
-                self.infer_start(events, milestones, provenance, detected)
-        start = milestones["started_at"]
-        if (
-            milestones["mitigated_at"] is None
-            and window is not None
-            and window[1] is not None
-            and (start is None or window[1] >= start)
-        ):
-            # the end of the window the summary states is when the impact stopped
-            milestones["mitigated_at"], provenance["mitigated_at"] = window[1], "timeline"
-        if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
-            # the impact had ended by the first line saying it was resolved
-            first_resolved = first_of.get("resolved")
-            if provenance["resolved_at"] == "metadata" or first_resolved is None:
-                first_resolved = milestones["resolved_at"]
-            milestones["mitigated_at"] = first_resolved
-            provenance["mitigated_at"] = provenance["resolved_at"]
-            self.problem(
-                None,
-                "warning",
-                "milestone.inferred",
-                "no line marks when the impact was mitigated; mitigated_at is taken as the first "
-                "time it was said to be resolved, when it had ended at the latest. Mark the right "
-                "line [mitigated]",
-            )
-        if milestones["acknowledged_at"] is None and (
-            milestones["detected_at"] is not None or milestones["started_at"] is not None
-        ):
-            self.infer_acknowledgement(events, milestones, provenance)
-        self.check_order(milestones, provenance)
+        milestones, provenance = self.milestones(events, marked)
         source_kind = self.detection(events)
         timed = [e["at"] for e in events if e["at"] is not None]
         occurred = (
@@ -386,135 +255,6 @@ class _Doc(_Sections):
                 message=message,
             )
 
-    def detecting_acks(
-        self,
-        events: list[dict[str, Any]],
-        first_of: dict[str, datetime],
-        stated: datetime | None,
-    ) -> dict[str, Any] | None:
-        """An acknowledgement that says how the incident was noticed is its detection too.
-
-        "Engineers respond to alarms and begin troubleshooting" is one line with two
-        milestones; nobody acknowledges an incident before it is detected, so when
-        such a line comes before the ``stated`` detection (the first detected or
-        reported line) it gives the detection time in ``first_of`` and, in
-        :meth:`detection`, the detection source. Only alarms, customers, third
-        parties and tests count: responders are staff, so "an employee starts
-        troubleshooting" does not say how it was noticed. Returns that line's event.
-        """
-        ack = first_of.get("acknowledged")
-        if ack is None or (stated is not None and stated <= ack):
-            return None
-        detecting = [
-            e
-            for e in events
-            if e["kind"] == "acknowledged"
-            and e["at"] is not None
-            and (stated is None or e["at"] < stated)
-            and _detected_by(e["text"], self.vocab) not in (None, "employee")
-        ]
-        if not detecting:
-            return None
-        for e in detecting:
-            e["detects"] = True
-        first = min(detecting, key=lambda e: (e["at"], e["line"]))
-        first_of["detected"] = first["at"]
-        return first
-
-    def drop_misplaced(
-        self,
-        events: list[dict[str, Any]],
-        first_of: dict[str, datetime],
-        milestones: dict[str, datetime | None],
-        provenance: dict[str, str | None],
-    ) -> None:
-        """Start and mitigation lines that cannot be this incident's, read from the timeline.
-
-        An incident cannot start after it was resolved: an impact line after the
-        first resolved line belongs to a later incident ("Pull request ...
-        unexpectedly triggers the pipeline (see separate post-mortem)", the next
-        outage in a document covering several), and the start is inferred as for
-        a timeline that marks none. Nobody acknowledges an incident after it was
-        resolved either: such a line is follow-up work ("Looking into the issue it
-        seems we've been hit by some rate limit", after the team confirmed all
-        works) or a later incident's. Nor is an incident mitigated before it was detected (or, with
-        no detection, before it started) when a later line mitigates it: the
-        earlier line is part of the cause ("turn off one ... EC2 instance", two
-        days before the abuse report).
-        """
-        resolved = first_of.get("resolved")
-        start = milestones["started_at"]
-        if (
-            provenance["started_at"] == "timeline"
-            and resolved is not None
-            and start is not None
-            and start > resolved
-        ):
-            milestones["started_at"], provenance["started_at"] = None, None
-        ack = milestones["acknowledged_at"]
-        if (
-            provenance["acknowledged_at"] == "timeline"
-            and resolved is not None
-            and ack is not None
-            and ack > resolved
-        ):
-            milestones["acknowledged_at"], provenance["acknowledged_at"] = None, None
-        detected = milestones["detected_at"]
-        bound = detected if detected is not None else milestones["started_at"]
-        mitigated = milestones["mitigated_at"]
-        if (
-            provenance["mitigated_at"] == "timeline"
-            and bound is not None
-            and mitigated is not None
-            and mitigated < bound
-        ):
-            later = [
-                e["at"]
-                for e in events
-                if e["kind"] == "mitigated" and e["at"] is not None and e["at"] >= bound
-            ]
-            if later:
-                milestones["mitigated_at"] = min(later)
-
-    def infer_acknowledgement(
-        self,
-        events: list[dict[str, Any]],
-        milestones: dict[str, datetime | None],
-        provenance: dict[str, str | None],
-    ) -> None:
-        """No line says someone took the incident on: the first response after detection does.
-
-        Escalating, acting or telling others ("Manually marked VMs as unhealthy",
-        "he escalated to the team") is someone working on the incident, so the
-        first such line at or after the detection (the start, when no line marks
-        the detection), and before the mitigation, is when it was acknowledged.
-        """
-        detected = milestones["detected_at"]
-        after = detected if detected is not None else milestones["started_at"]
-        mitigated = milestones["mitigated_at"]
-        assert after is not None
-        responses = [
-            e
-            for e in events
-            if e["kind"] in _RESPONSES
-            and e["at"] is not None
-            # at the detection, or after the start (a change at the start caused it)
-            and (e["at"] >= after if detected is not None else e["at"] > after)
-            and (mitigated is None or e["at"] <= mitigated)
-        ]
-        if not responses:
-            return
-        first = min(responses, key=lambda e: (e["at"], e["line"]))
-        milestones["acknowledged_at"], provenance["acknowledged_at"] = first["at"], "timeline"
-        self.problem(
-            first["line"],
-            "warning",
-            "milestone.inferred",
-            "no line says when someone took the incident on; acknowledged_at is taken from "
-            "the first response after detection (or the start). Mark the right line "
-            "[acknowledged]",
-        )
-
     def event_rows(self, events: list[dict[str, Any]]) -> None:
         """Append the events column by column (the hot path of a large load)."""
         n = len(events)
@@ -534,140 +274,3 @@ class _Doc(_Sections):
         }
         for col, column in self.out.tables["events"].items():
             column.extend(values[col] if col in values else [e[col] for e in events])
-
-    def infer_start(
-        self,
-        events: list[dict[str, Any]],
-        milestones: dict[str, datetime | None],
-        provenance: dict[str, str | None],
-        detected: datetime | None,
-    ) -> None:
-        """No line marks the start: the earliest line before ``detected`` is the start.
-
-        Timelines usually open with the change that began the impact; when the
-        earliest line is the detection itself nothing is inferred. When no line
-        marks the detection either, an earliest line that makes a change ("we
-        deployed changes", kind ``action``) before the first response
-        (acknowledgement, mitigation or resolution) is the start. An opening line
-        that only says planned work began ("Kubernetes upgrade commenced") gives way
-        to the next line before that bound, the step of that work that changed things.
-        """
-        timed = sorted(
-            (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
-        )
-        if not timed:
-            return
-        first = timed[0]
-        bound = detected
-        if bound is None and first["kind"] == "action":
-            responses = [
-                at
-                for c in ("acknowledged_at", "mitigated_at", "resolved_at")
-                if (at := milestones[c]) is not None
-            ]
-            bound = min(responses) if responses else None
-        if first["kind"] in ("detected", "reported") or bound is None:
-            return
-        if first["at"] >= bound:
-            return
-        if len(timed) > 1 and _WORK_BEGINS.match(first["text"]):
-            # "Kubernetes upgrade commenced": the work that begins is not yet the
-            # change; the next step it names before detection is
-            second = timed[1]
-            if second["at"] < bound and second["kind"] not in ("detected", "reported"):
-                first = second
-        milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
-        self.problem(
-            first["line"],
-            "warning",
-            "milestone.inferred",
-            "no timeline line marks the start of impact; started_at is taken from the "
-            "earliest line before detection (with no detection, a change before the first "
-            "response). Mark the right line [start] to be explicit",
-        )
-
-    def resolve_relative(self, events: list[dict[str, Any]]) -> None:
-        rel = [e for e in events if e["relative"] is not None]
-        if not rel:
-            return
-        anchor = next(
-            (e["at"] for e in events if e["kind"] == "impact_start" and e["at"] is not None), None
-        )
-        if anchor is None:
-            start = self.meta.get("started_at")
-            if start is not None:
-                anchor = self.meta_time(start, "started_at")
-        if anchor is None:
-            self.problem(
-                rel[0]["line"],
-                "warning",
-                "time.relative_no_anchor",
-                "relative times (T+12m) need the start time: mark a line [start] with a clock "
-                "time or give started_at in front matter",
-            )
-            return
-        for e in rel:
-            try:
-                e["at"] = anchor + e["relative"]
-            except OverflowError:
-                self.problem(
-                    e["line"],
-                    "error",
-                    "time.invalid",
-                    f"{e['raw_time']!r} after the start is past the year 9999",
-                )
-
-    def check_order(
-        self, milestones: dict[str, datetime | None], provenance: dict[str, str | None]
-    ) -> None:
-        order = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
-        present = [(c, milestones[c]) for c in order if milestones[c] is not None]
-        for (a, ta), (b, tb) in itertools.pairwise(present):
-            assert ta is not None and tb is not None
-            if tb < ta:
-                self.problem(
-                    None,
-                    "warning",
-                    "milestone.order",
-                    f"{b} ({tb:%Y-%m-%d %H:%M} UTC) is before {a} ({ta:%Y-%m-%d %H:%M} UTC); "
-                    "durations between them are left out of the metrics",
-                )
-
-    def detection(self, events: list[dict[str, Any]]) -> str:
-        given = self.meta_str("detection_source", "detected_by", "detection")
-        if given:
-            norm = classify.normalize_detection_source(given)
-            if norm is not None:
-                return norm
-            self.problem(
-                1,
-                "warning",
-                "frontmatter.bad_value",
-                f"detection_source {given!r} is not one of monitoring, customer, employee, "
-                "third_party, automated_test, unknown",
-            )
-        first = sorted(
-            (e for e in events if e["kind"] in ("detected", "reported") or "detects" in e),
-            key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
-        )
-        for e in first[:1]:
-            found = _detected_by(e["text"], self.vocab)
-            if found:
-                return found
-            if e["kind"] == "reported":
-                return "customer"
-        if not first:
-            # No line says detected or reported: the lines up to the first
-            # response often do ("engineers respond to alarms").
-            ordered = sorted(
-                (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
-            )
-            for e in ordered:
-                found = _detected_by(e["text"], self.vocab)
-                if found:
-                    return found
-                if e["kind"] in ("acknowledged", "mitigated", "resolved"):
-                    break
-        summary = " ".join(self.summary_parts)[:2000]
-        found = classify.detection_source(summary, self.vocab) if summary else None
-        return found or "unknown"
