@@ -215,28 +215,17 @@ class _Milestones(_Sections):
         a timeline that marks none. Nobody acknowledges an incident after it was
         resolved either: such a line is follow-up work ("Looking into the issue it
         seems we've been hit by some rate limit", after the team confirmed all
-        works) or a later incident's. Nor is an incident mitigated before it was detected (or, with
-        no detection, before it started) when a later line mitigates it: the
-        earlier line is part of the cause ("turn off one ... EC2 instance", two
-        days before the abuse report).
+        works) or a later incident's. Nor is an incident mitigated before it was
+        detected (or, with no detection, before it started) when a later line
+        mitigates it: the earlier line is part of the cause ("turn off one ... EC2
+        instance", two days before the abuse report).
         """
         resolved = first_of.get("resolved")
-        start = milestones["started_at"]
-        if (
-            provenance["started_at"] == "timeline"
-            and resolved is not None
-            and start is not None
-            and start > resolved
-        ):
-            milestones["started_at"], provenance["started_at"] = None, None
-        ack = milestones["acknowledged_at"]
-        if (
-            provenance["acknowledged_at"] == "timeline"
-            and resolved is not None
-            and ack is not None
-            and ack > resolved
-        ):
-            milestones["acknowledged_at"], provenance["acknowledged_at"] = None, None
+        if resolved is not None:
+            for col in ("started_at", "acknowledged_at"):
+                at = milestones[col]
+                if provenance[col] == "timeline" and at is not None and at > resolved:
+                    milestones[col], provenance[col] = None, None
         detected = milestones["detected_at"]
         bound = detected if detected is not None else milestones["started_at"]
         mitigated = milestones["mitigated_at"]
