@@ -182,6 +182,20 @@ REAL_LINES = [
     ("The attachment has been confirmed clean upon a scan", "resolved"),
     ("the DNS record started to get propagated again", "mitigated"),
     ("Errors started to appear again", "impact_start"),
+    # what a line says was done wins over a denial after it; broad words need context
+    ("Rolled back the deploy; no further errors were reported", "mitigated"),
+    ("No errors were detected after the failover, incident resolved", "resolved"),
+    ("Investigation confirmed no customer data was compromised", "note"),
+    ("Attacker permanently deleted the production database", "action"),
+    ("Permanently deleted disruptive Alcide admission controller", "resolved"),
+    ("Security confirmed the alert is not a false positive", "detected"),
+    ("Long-term fix deployed to staging", "action"),
+    ("Pods were killed by the OOM killer", "action"),
+    ("All checkout requests are blocked by the new WAF rule", "note"),
+    ("Let's Encrypt revoked our certificate", "note"),
+    ("Received a notification from PagerDuty about high latency", "detected"),
+    ("The health check reported that disk usage was at 95%", "note"),
+    ("Our support team posted on the community forum", "note"),
 ]
 
 

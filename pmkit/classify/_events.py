@@ -42,17 +42,6 @@ _EVENTS: Rules = (
         ),
     ),
     (
-        # a detection or report denied: "no loss of service has been detected or
-        # reported" says nothing happened (after the strong detections above)
-        "note",
-        (
-            r"\bno (?:[\w-]+ ){0,4}(?:has|have|had|was|were) (?:yet )?(?:been )?"
-            r"(?:detected|reported|observed|noticed)\b",
-            r"\bnothing (?:\w+ )?(?:has been |was |had been )?"
-            r"(?:detected|reported|observed|noticed)\b",
-        ),
-    ),
-    (
         "resolved",
         (
             r"\bresolved\)",
@@ -68,14 +57,17 @@ _EVENTS: Rules = (
             r"\bverified .{0,40}\boperational\b",
             r"\b(?:reports?|reporting) back that (?:it|the fix|everything) works\b",
             r"\bavailability confirmed\b",
-            r"\bpermanently (?:fixed|deleted|removed|disabled)\b",
+            r"\bpermanently fixed\b",
+            # our own clean-up written as a step: "Permanently deleted the controller"
+            r"^permanently (?:deleted|removed|disabled)\b",
             # a security finding cleared: "the attachment has been confirmed clean"
             r"\b(?:confirmed|verified|found|deemed) (?:to be )?(?:clean|benign|not malicious)\b",
-            r"\bback (?:in )?operation(?:al)?\b",
+            r"(?<!roll )\bback (?:in )?operation(?:al)?\b",
             # the change written into infrastructure as code is the lasting fix
             r"\b(?:implemented|applied|codified) (?:through|via|in) (?:the )?iac\b",
             r"\b(?:long[- ]term|permanent) fix(?:es)? (?:was |were |has been |is )?"
-            r"(?:applied|deployed|rolled out|released|implemented|in place)\b",
+            r"(?:applied|deployed|rolled out|released|implemented|in place)\b"
+            r"(?! (?:in|to|on) (?:the |a )?(?:\w+ )?(?:sandbox|staging|test|qa|dev)\b)",
             r"\bfix deployed and verified\b",
             r"(?<!n't )(?<!not )\b(?:working|running|functioning) as "
             r"(?:intended|expected|normal)\b",
@@ -84,7 +76,8 @@ _EVENTS: Rules = (
             r"\bservices? (?:is |are )?operational\b",
             r"\b(?:problem|issue) was solved\b",
             r"\bmarks? the issue as solved\b",
-            r"\b(?:incident|issue|event|alert) (?:was|is) (?:\w+ )?(?:a )?false positive\b",
+            r"\b(?:incident|issue|event|alert) (?:was|is) (?!not\b)(?:\w+ )?(?:a )?"
+            r"false positive\b",
         ),
     ),
     (
@@ -132,7 +125,7 @@ _EVENTS: Rules = (
             r"\berrors? (?:subsided|stopped|dropped)\b",
             r"\ballowing traffic\b",
             # the runaway workload stopped: "Pod killed, releasing file watches"
-            r"\b(?:pods?|process(?:es)?|jobs?|quer(?:y|ies)) (?:was |were )?killed\b",
+            r"\b(?:pods?|process(?:es)?|jobs?|quer(?:y|ies)) (?:was |were )?killed\b(?! by)",
             # recovery begins: "the DNS record started to get propagated again"
             r"\b(?:started|starts|began|begins) to (?:get |be )?(?:propagated|served|processed|"
             r"delivered|work(?:ing)?|respond(?:ing)?|succeed(?:ing)?|recover(?:ing)?|flow(?:ing)?) "
@@ -208,10 +201,16 @@ _EVENTS: Rules = (
             r"\b(?:customers?|users?|clients?|end[- ]users?|developers?|farmers?|researchers?|"
             r"community(?: members?)?|members?|teams?|people) (?:\w+ ){0,2}"
             r"(?:reported|reports|reporting|reached out|complain\w*|alerted us|informed us|"
-            r"notified us|tweeted|submitted|posts (?:in|on|to)|posted (?:in|on|to))\b",
+            r"notified us|tweeted|submitted)\b",
+            r"\b(?:customers?|users?|clients?|end[- ]users?|community(?: members?)?|"
+            r"affected (?:users?|employees?|customers?)) (?:\w+ ){0,2}"
+            r"(?:posts|posted) (?:in|on|to)\b",
             r"\breported by\b",
-            r"\breported that\b",
-            r"\breceived an? (?:e-?mail|message|notification|notice|call) from\b",
+            # a person said so; a check or monitor "reported" is a detection
+            r"(?<!check )(?<!checks )(?<!monitor )(?<!monitoring )(?<!probe )\breported that\b",
+            r"\breceived an? (?:e-?mail|message|notification|notice|call) from\b"
+            r"(?! (?:pagerduty|opsgenie|datadog|grafana|prometheus|alertmanager|sentry|"
+            r"cloudwatch|nagios|monitoring|our monitoring|the monitoring)\b)",
             r"\bnotified by\b",
             r"\balerted by\b",
             r"^reports? (?:of|from|by)\b",
@@ -278,6 +277,19 @@ _EVENTS: Rules = (
             # people investigating: the response has begun
             r"\b(?:personnel|engineers?|teams?|staff|operators?|responders?|on-call|oncall|sres?"
             r"|we|i) investigated\b",
+        ),
+    ),
+    (
+        # a detection, report or compromise denied: "no loss of service has been
+        # detected or reported", "no customer data was compromised" say nothing
+        # happened; after every tier that a line saying what was done matches
+        # ("rolled back; no further errors were reported" is a mitigation)
+        "note",
+        (
+            r"\bno (?:[\w-]+ ){0,4}(?:has|have|had|was|were) (?:yet )?(?:been )?"
+            r"(?:detected|reported|observed|noticed|compromised|affected|lost)\b",
+            r"\bnothing (?:\w+ )?(?:has been |was |had been )?"
+            r"(?:detected|reported|observed|noticed|compromised)\b",
         ),
     ),
     (
@@ -353,9 +365,14 @@ _EVENTS: Rules = (
             r"\bdowngraded?\b",
             r"\brestor(?:ed|ing)\b",
             r"\brecover(?:y|ing|s|ed)?\b",
-            r"\b(?:is|are|was|were|been) (?:now )?(?:blocked|banned|locked|suspended)\b(?! out)",
+            r"\b(?:is|was|were|been|are now) (?:now )?(?:blocked|banned|locked|suspended)\b"
+            r"(?! out| by)",
             r"\b(?:locked|suspended|disabled) (?:the |all )?(?:\w+ )?accounts?\b",
-            r"\brevoked\b",
+            # credentials taken back by the responders ("we ... revoked the tokens"),
+            # not a certificate revoked by its issuer
+            r"\b(?:we|they|team|ips|security|admins?) (?:\w+ ){0,6}revoked\b",
+            r"\brevoked (?:the |all |their |its |his |her )?(?:\w+ )?(?:tokens?|keys?|credentials?|"
+            r"access|sessions?|permissions?|passwords?)\b",
             r"\bterminated\b",
             r"\b(?:were|was) stopped\b",
             r"\bturn(?:ed|s)? off\b",
