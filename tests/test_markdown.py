@@ -852,3 +852,31 @@ def test_without_detection_the_change_at_the_start_is_no_acknowledgement() -> No
         "- 09:40 traffic had returned to normal levels, resolved\n"
     )
     assert pd.isna(read(text).incidents.iloc[0]["acknowledged_at"])
+
+
+def test_an_update_column_is_no_date_column() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC, 2024-05-01.\n\n| Time | Update |\n|---|---|\n"
+        "| 12:20 | Alert fired; the deploy at 11:50 caused 5xx errors |\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["detected_at"] == T("2024-05-01 12:20", tz="UTC")
+
+
+def test_an_acknowledgement_is_not_inferred_from_an_inferred_start() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 Deployed the new build\n"
+        "- 10:10 Updated the config\n- 10:20 Migrated the table\n- 11:00 Incident resolved\n"
+    )
+    assert pd.isna(read(text).incidents.iloc[0]["acknowledged_at"])
+
+
+def test_a_status_label_leaves_the_text_only_when_it_names_a_status() -> None:
+    p = read_markdown(
+        "# X\n\n## Next Steps\n\n- Rotate keys, Status: in progress\n"
+        "- Fix the latency of the status: page endpoint\n",
+        source="2024-05-01-x.md",
+    )
+    a = p.tables["actions"]
+    assert a["text"] == ["Rotate keys", "Fix the latency of the status: page endpoint"]
+    assert a["status"] == ["in_progress", "unknown"]

@@ -218,3 +218,15 @@ def test_structured_readers_take_the_last_resolution_like_the_markdown_reader() 
     inc = out.tables["incidents"]
     assert inc["started_at"] == [1714557600000000]  # the first start, 10:00
     assert inc["resolved_at"] == [1714564800000000]  # the last resolution, 12:00
+
+
+def test_an_explicit_resolution_given_twice_keeps_the_later() -> None:
+    rows = IncidentRows("INC-2", "export.json")
+    rows.milestone("resolved_at", datetime(2024, 5, 1, 11, 0, tzinfo=UTC), "platform")
+    rows.milestone("resolved_at", datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "platform")
+    rows.milestone("detected_at", datetime(2024, 5, 1, 10, 5, tzinfo=UTC), "platform")
+    rows.milestone("detected_at", datetime(2024, 5, 1, 10, 9, tzinfo=UTC), "platform")
+    out = Parsed()
+    rows.finish(out)
+    assert out.tables["incidents"]["resolved_at"] == [1714564800000000]  # 12:00
+    assert out.tables["incidents"]["detected_at"] == [1714557900000000]  # 10:05

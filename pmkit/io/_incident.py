@@ -5,8 +5,9 @@ milestones in an :class:`IncidentRows`, then :meth:`IncidentRows.finish` writes
 the ``incidents`` and ``events`` rows: event kinds from
 :func:`pmkit.classify.classify_event` when the source gives none, milestones
 from explicit values first and otherwise from the earliest event of the
-matching kind, or the latest for :data:`LATEST_MILESTONES` (the same rules as
-the Markdown reader), with their provenance.
+matching kind, or the latest for :data:`LATEST_MILESTONES` (the Markdown reader
+picks its milestones this way too, and then infers what no line marks), with
+their provenance.
 """
 
 from __future__ import annotations
@@ -118,11 +119,13 @@ class IncidentRows:
         self.events.append({"text": text, "at": at, "kind": kind, **more})
 
     def milestone(self, col: str, at: datetime | None, provenance: str) -> None:
-        """Set a milestone explicitly (the earliest given wins)."""
+        """Set a milestone explicitly (the earliest given wins; the latest for
+        :data:`LATEST_MILESTONES`, as a platform that resolves an incident twice
+        resolved it the second time)."""
         if at is None:
             return
         old = self.milestones.get(col)
-        if old is None or at < old[0]:
+        if old is None or (at > old[0] if col in LATEST_MILESTONES else at < old[0]):
             self.milestones[col] = (at, provenance)
 
     def finish(self, out: Parsed) -> None:

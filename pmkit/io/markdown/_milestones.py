@@ -126,13 +126,13 @@ class _Milestones(_Sections):
         window = None
         if milestones["started_at"] is None or milestones["mitigated_at"] is None:
             window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
-        if milestones["started_at"] is None:
-            if window is not None:
-                milestones["started_at"], provenance["started_at"] = window[0], "timeline"
-            else:
-                # one inference is not built on another: the start is inferred
-                # from a stated detection only
-                self.infer_start(events, milestones, provenance, detected)
+        if milestones["started_at"] is None and window is not None:
+            milestones["started_at"], provenance["started_at"] = window[0], "timeline"
+        # one inference is not built on another: the start is inferred from a
+        # stated detection, the acknowledgement from a stated detection or start
+        stated_start = milestones["started_at"]
+        if stated_start is None:
+            self.infer_start(events, milestones, provenance, detected)
         start = milestones["started_at"]
         if (
             milestones["mitigated_at"] is None
@@ -158,9 +158,9 @@ class _Milestones(_Sections):
                 "line [mitigated]",
             )
         if milestones["acknowledged_at"] is None and (
-            milestones["detected_at"] is not None or milestones["started_at"] is not None
+            detected is not None or stated_start is not None
         ):
-            self.infer_acknowledgement(events, milestones, provenance)
+            self.infer_acknowledgement(events, milestones, provenance, detected, stated_start)
         self.check_order(milestones, provenance)
         return milestones, provenance
 
@@ -248,16 +248,18 @@ class _Milestones(_Sections):
         events: list[dict[str, Any]],
         milestones: dict[str, datetime | None],
         provenance: dict[str, str | None],
+        detected: datetime | None,
+        start: datetime | None,
     ) -> None:
         """No line says someone took the incident on: the first response after detection does.
 
         Escalating, acting or telling others ("Manually marked VMs as unhealthy",
         "he escalated to the team") is someone working on the incident, so the
-        first such line at or after the detection (the start, when no line marks
-        the detection), and before the mitigation, is when it was acknowledged.
+        first such line at or after the ``detected`` time (after the ``start``,
+        when no line states the detection), and before the mitigation, is when it
+        was acknowledged. Both are stated times, never inferred ones.
         """
-        detected = milestones["detected_at"]
-        after = detected if detected is not None else milestones["started_at"]
+        after = detected if detected is not None else start
         mitigated = milestones["mitigated_at"]
         assert after is not None
         responses = [

@@ -90,7 +90,11 @@ _OWNER_TAIL = re.compile(
 )
 # "(done)" closing the text; "Status: done" in it
 _DONE_TAIL = re.compile(r"\s*\((?:done|completed?|fixed|finished|implemented)\)\.?$", re.I)
-_STATUS_LABEL = re.compile(r"[\s.;,(]*\bstatus\s*:\s*([A-Za-z][A-Za-z' _-]{0,20}[A-Za-z])\)?", re.I)
+# "..., Status: in progress": the label, with the separator before it (one
+# lookbehind, not a leading run a failed search would retry at every position)
+_STATUS_LABEL = re.compile(
+    r"(?:[.;,]\s*|\s\(?|\()?(?<![\w-])status\s*:\s*([A-Za-z][A-Za-z' _-]{0,20}[A-Za-z])\)?", re.I
+)
 # a check mark in front of (or after) an item marks it done
 _DONE_MARKS = ("✅", "✔", "☑", "✓")
 
@@ -418,8 +422,8 @@ class _Sections(_Timeline):
         status_text = None
         if "tatus" in text or "TATUS" in text:
             stm = _STATUS_LABEL.search(text)
-            if stm is not None:
-                status_text = stm.group(1)
+            if stm is not None and classify.normalize_action_status(stm.group(1)) != "unknown":
+                status_text = stm.group(1)  # only a status it names leaves the text
                 text = (text[: stm.start()] + text[stm.end() :]).strip()
         if checked is None and _heading_done(self.action_heading):
             checked = True

@@ -25,10 +25,11 @@ from pmkit.timeparse import _DATE_AFTER, _TAIL
 
 # The common timeline line: a clock time, optionally after an ISO date and
 # before AM/PM, then (after an optional colon) the text; not the first time of
-# a range ("14:00 to 15:00 UTC: ..."), whose zone may come after its end.
+# a range ("14:00 to 15:00 UTC: ..."), whose zone may come after its end
+# ("14:00 - text" is no range).
 _FAST_TIME = re.compile(
     r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )"
-    r"(?! (?:- |to |until |till |through |and ))"
+    r"(?! (?:[-–—]|to|until|till|through|and) [\d~])"
 )
 
 _ODD_CHARS = re.compile(r"[<*_`\t\x0b\x0c\x1c-\x1f]")
@@ -62,16 +63,21 @@ def _rest(text: str, start: int, end: int) -> str:
     return rest
 
 
+# "Date (2022)", "Time (PST)" as header words: not "Update", "Uptime"
+_WORD_DATE = re.compile(r"\bdate\b")
+_WORD_TIME = re.compile(r"\btime\b")
+
+
 def _lead_columns(header: list[str], time_col: int) -> tuple[int, ...]:
-    """The columns that hold a table row's time, weekday and date first.
+    """The columns read together as a table row's time: weekday, date, then time.
 
     ``| Day | Date (2022) | Time (PST) | Event |``: the date sits in its own
     column, and each row's date gives that row's day (later rows without one
     inherit it, as they do a date line). One column ("Time", "Date and Time in
     CET") is the row's time as written.
     """
-    dates = [i for i, h in enumerate(header) if "date" in h and "time" not in h]
-    times = [i for i, h in enumerate(header) if "time" in h and "date" not in h]
+    dates = [i for i, h in enumerate(header) if _WORD_DATE.search(h) and "time" not in h]
+    times = [i for i, h in enumerate(header) if _WORD_TIME.search(h) and "date" not in h]
     if len(dates) != 1 or len(times) != 1:
         return (time_col,)
     days = [i for i, h in enumerate(header) if h in ("day", "weekday")]
