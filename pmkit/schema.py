@@ -84,8 +84,9 @@ ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "wont_do", "u
 TIME_PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "relative")
 #: Where a milestone timestamp on ``incidents`` came from.
 PROVENANCES: tuple[str, ...] = ("metadata", "timeline", "platform")
-#: Milestones on ``incidents``: name -> the event kinds whose first timed event
-#: supplies it when no metadata gives it (a customer report is a detection).
+#: Milestones on ``incidents``: name -> the event kinds whose timed events supply
+#: it when no metadata gives it: the first of them, the last for a resolution
+#: (a customer report is a detection).
 MILESTONES: dict[str, tuple[str, ...]] = {
     "started_at": ("impact_start",),
     "detected_at": ("detected", "reported"),

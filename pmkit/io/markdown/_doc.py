@@ -142,9 +142,9 @@ class _Doc(_Milestones):
                     continue
                 flush()
                 self.heading_context(title, idx + 1)
+                self.action_heading = title  # it may say its actions are done
                 if found is None and section not in (None, "preamble") and level > section_level:
                     # An unknown sub-heading (a date, a phase) stays in its section.
-                    self.action_heading = title
                     continue
                 if (
                     section == "next_steps"
@@ -155,12 +155,10 @@ class _Doc(_Milestones):
                     # under "## Remediation": a canvas step or another list of
                     # actions stays in the section ("Short-term" is not a step)
                     sub_step = found if found != "next_steps" else None
-                    self.action_heading = title
                     continue
                 if found == "timeline":
                     self.has_timeline = True
                 section, heading_text, section_level, sub_step = found, title, level, None
-                self.action_heading = title
                 if section is None and self.title is None:
                     self.title = title
                 continue

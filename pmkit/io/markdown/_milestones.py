@@ -2,9 +2,10 @@
 
 The earliest line of each kind gives a milestone (the latest for
 :data:`~pmkit.io._incident.LATEST_MILESTONES`); front matter wins over lines.
-Lines that cannot be this incident's are passed over, and what no line marks is
-inferred (start, detection, acknowledgement, mitigation), each with a
-``milestone.inferred`` warning.
+Lines that cannot be this incident's are passed over; a window the summary
+states ("between 12:17 and 12:30 UTC") gives the start and the mitigation no line
+marks; what is still missing is inferred (start, detection, acknowledgement,
+mitigation), each with a ``milestone.inferred`` warning.
 """
 
 from __future__ import annotations

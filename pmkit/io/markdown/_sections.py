@@ -115,7 +115,7 @@ _DAY_US = 86_400_000_000
 
 
 # "between 12:17 and 12:30 UTC", "from November 11, 4:02 PM UTC to November 14, ...":
-# the words just before the first time, and those joining it to the second
+# the word just before the first time of a window
 _WINDOW_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 #: sections whose prose states the incident as a whole (None: text before any heading)
 _WINDOW_SECTIONS = (None, "summary", "impact")
@@ -401,7 +401,7 @@ class _Sections(_Timeline):
         if cm:
             checked = cm.group(1) not in (" ", "-")
             item = item[cm.end() :]
-        tracker_url = self.tracker_link(item) if ("://" in item or "]" in item) else None
+        tracker_url = self.tracker_link(item)
         if tracker_url is not None and item[:1] == "[":
             rm = _LEAD_REF.match(item)  # "[#2226]: Add logging": the reference is no text
             if rm is not None and self.link_target(rm.group(1)) is not None:

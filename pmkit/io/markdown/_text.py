@@ -88,7 +88,8 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
 _ZONE_WORDS = ("time", "zone")
 
 
-# markers are [tags] or ALL-CAPS banners; other lines need no marker lookup
+# markers whose removal from the kept text matters are [tags] and ALL-CAPS
+# banners; other lines need no marker lookup (a bold label stays in the text)
 _MARKER_HINT = re.compile(r"\[|\b[A-Z]{4,}\b")
 _PREAMBLE = re.compile(r"\b(?:all (?:times|events)|unless otherwise|otherwise noted)\b", re.I)
 # "Unless otherwise noted all events happened on <date>": a date written on a

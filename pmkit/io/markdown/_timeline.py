@@ -206,18 +206,16 @@ class _Timeline(_DocBase):
             return prev_at
         if m.zone is None:
             m = _range(text, m)[0]  # "21:45 to 23:28 UTC": the end's zone is the start's
-        if m.year is not None and m.month is not None and m.day is not None:
+        # "At 4:11 AM UTC on November 24th": without a year, the one in force (as
+        # to_utc reads it); later times without a date follow this day
+        year = m.year
+        if year is None and self.current_date is not None:
+            year = self.current_date.year
+        if m.month is not None and m.day is not None and year is not None:
             if not self.sticky_date:
                 # an impossible date is reported by to_utc below
                 with contextlib.suppress(ValueError):
-                    self.current_date = date(m.year, m.month, m.day)
-            explicit = True
-        elif m.month is not None and m.day is not None and self.current_date is not None:
-            # "At 4:11 AM UTC on November 24th": the year is the one in force,
-            # as to_utc reads it, and later times without a date follow this day
-            if not self.sticky_date:
-                with contextlib.suppress(ValueError):
-                    self.current_date = date(self.current_date.year, m.month, m.day)
+                    self.current_date = date(year, m.month, m.day)
             explicit = True
         else:
             explicit = False
