@@ -15,6 +15,7 @@ from pmkit.io.markdown._text import (
     _DUE_LABEL,
     _META_PAREN,
     _META_SPLIT,
+    _OWNER_KEYS,
     _OWNER_LABEL,
     _SENTENCE,
     _STEP_NAMES,
@@ -85,9 +86,7 @@ _ACTION_LABEL = re.compile(
     re.I,
 )
 # "... minutes. Owner: @lucasheriques": an owner label closing the text
-_OWNER_TAIL = re.compile(
-    r"(?:\s*[;,])?\s*\b(?:owners?|assignee|assigned to)\s*[:=]\s*@?[^,;|()]{1,60}$", re.I
-)
+_OWNER_TAIL = re.compile(rf"(?:\s*[;,])?\s*\b(?:{_OWNER_KEYS})\s*[:=]\s*@?[^,;|()]{{1,60}}$", re.I)
 # "(done)" closing the text; "Status: done" in it
 _DONE_TAIL = re.compile(r"\s*\((?:done|completed?|fixed|finished|implemented)\)\.?$", re.I)
 # "..., Status: in progress": the label, with the separator before it (one

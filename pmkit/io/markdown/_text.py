@@ -33,7 +33,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
 _EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s)|(?<!\w)_(?!\s)|`)")
 _ACTOR = re.compile(r"@([A-Za-z0-9][\w.-]{0,38})|\[([A-Za-z][\w.-]{1,38})\](?!\()")
-_OWNER_LABEL = re.compile(r"\b(?:owner|assignee|assigned to|who)\s*[:=]\s*([^,;|()]{1,60})", re.I)
+# "Owner: Ana", "assignee = @li": the label words an owner may follow
+_OWNER_KEYS = r"owners?|assignee|assigned to|who"
+_OWNER_LABEL = re.compile(rf"\b(?:{_OWNER_KEYS})\s*[:=]\s*([^,;|()]{{1,60}})", re.I)
 _DUE_LABEL = re.compile(r"\b(?:due(?: date)?|deadline|by|eta|target)\b\s*[:=]?\s*", re.I)
 _TRACKER = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\b")
 _STEP_TAG = re.compile(
