@@ -92,8 +92,17 @@ class _Milestones(_Sections):
         # "Discovery:" also labels a finding made long after the detection.)
         first_of.update(marked)
         # the detection a line states, before an acknowledgement may stand in for it
-        stated = min((first_of[k] for k in ("detected", "reported") if k in first_of), default=None)
-        ack_detection = self.detecting_acks(events, first_of, stated)
+        detected_line, reported_line = first_of.get("detected"), first_of.get("reported")
+        if detected_line is None or (reported_line is not None and reported_line < detected_line):
+            stated = reported_line
+        else:
+            stated = detected_line
+        ack = first_of.get("acknowledged")
+        ack_detection = (
+            self.detecting_acks(events, first_of, stated)
+            if ack is not None and (stated is None or ack < stated)
+            else None
+        )
         meta = self.meta
         given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
@@ -180,10 +189,8 @@ class _Milestones(_Sections):
         :meth:`detection`, the detection source. Only alarms, customers, third
         parties and tests count: responders are staff, so "an employee starts
         troubleshooting" does not say how it was noticed. Returns that line's event.
+        Called only when an acknowledgement comes before the stated detection.
         """
-        ack = first_of.get("acknowledged")
-        if ack is None or (stated is not None and stated <= ack):
-            return None
         detecting = [
             e
             for e in events
