@@ -880,3 +880,22 @@ def test_a_status_label_leaves_the_text_only_when_it_names_a_status() -> None:
     a = p.tables["actions"]
     assert a["text"] == ["Rotate keys", "Fix the latency of the status: page endpoint"]
     assert a["status"] == ["in_progress", "unknown"]
+
+
+def test_a_closing_status_word_gives_the_action_status_unless_a_box_says_otherwise() -> None:
+    p = read_markdown(
+        "# X\n\n## Next Steps\n\n- Rotate keys (done)\n- Add alert (WIP)\n"
+        "- Drop the cache (won't do)\n- [ ] Pin the chart (done)\n"
+        "- Alert on lag (see runbook)\n\n### Immediate Actions (Completed)\n\n- Restarted pods\n",
+        source="2024-05-01-x.md",
+    )
+    a = p.tables["actions"]
+    assert a["text"] == [
+        "Rotate keys",
+        "Add alert",
+        "Drop the cache",
+        "Pin the chart",
+        "Alert on lag (see runbook)",
+        "Restarted pods",
+    ]
+    assert a["status"] == ["done", "in_progress", "wont_do", "open", "unknown", "done"]

@@ -327,6 +327,7 @@ _STATUS_WORDS: dict[str, str] = {
     "completed": "done",
     "resolved": "done",
     "finished": "done",
+    "implemented": "done",
     "merged": "done",
     "shipped": "done",
     "✅": "done",

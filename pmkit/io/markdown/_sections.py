@@ -87,8 +87,9 @@ _ACTION_LABEL = re.compile(
 )
 # "... minutes. Owner: @lucasheriques": an owner label closing the text
 _OWNER_TAIL = re.compile(rf"(?:\s*[;,])?\s*\b(?:{_OWNER_KEYS})\s*[:=]\s*@?[^,;|()]{{1,60}}$", re.I)
-# "(done)" closing the text; "Status: done" in it
-_DONE_TAIL = re.compile(r"\s*\((?:done|completed?|fixed|finished|implemented)\)\.?$", re.I)
+# "(done)", "(WIP)", "(won't do)" closing the text: a status word of
+# classify.normalize_action_status; "Status: done" in it
+_STATUS_TAIL = re.compile(r"\s*\(([^()]{1,20})\)\.?$")
 # "..., Status: in progress": the label, with the separator before it (one
 # lookbehind, not a leading run a failed search would retry at every position)
 _STATUS_LABEL = re.compile(
@@ -98,13 +99,14 @@ _STATUS_LABEL = re.compile(
 _DONE_MARKS = ("✅", "✔", "☑", "✓")
 
 # "Immediate Actions (Completed)", "Done": a heading that says its actions are done
-_DONE_HEADING = re.compile(
-    r"\((?:completed?|done|finished|implemented)\)\s*$|^(?:completed?|done)$", re.I
-)
+_HEADING_TAIL = re.compile(r"\(([^()]{1,20})\)\s*$")
 
 
 def _heading_done(title: str) -> bool:
-    return (")" in title or len(title) < 10) and _DONE_HEADING.search(title) is not None
+    if len(title) < 12 and classify.normalize_action_status(title) == "done":
+        return True
+    hm = _HEADING_TAIL.search(title) if title.endswith(")") else None
+    return hm is not None and classify.normalize_action_status(hm.group(1)) == "done"
 
 
 # the underscores _clean_inline removes as emphasis (or more)
@@ -410,15 +412,15 @@ class _Sections(_Timeline):
             text = text.strip("".join(_DONE_MARKS) + "\ufe0f ")
             if checked is None:
                 checked = True
+        status_text = None
         if text.endswith((")", ").")):
-            dm = _DONE_TAIL.search(text)
-            if dm is not None:
+            dm = _STATUS_TAIL.search(text)
+            if dm is not None and classify.normalize_action_status(dm.group(1)) != "unknown":
                 text = text[: dm.start()]
-                if checked is None:
-                    checked = True
+                if checked is None:  # an explicit box wins
+                    status_text = dm.group(1)
         if not text or (text.endswith(":") and len(text) < 80):
             return
-        status_text = None
         if "tatus" in text or "TATUS" in text:
             stm = _STATUS_LABEL.search(text)
             if stm is not None and classify.normalize_action_status(stm.group(1)) != "unknown":
