@@ -899,3 +899,14 @@ def test_a_closing_status_word_gives_the_action_status_unless_a_box_says_otherwi
         "Restarted pods",
     ]
     assert a["status"] == ["done", "in_progress", "wont_do", "open", "unknown", "done"]
+
+
+def test_a_link_under_an_item_that_is_no_action_goes_to_no_other_action() -> None:
+    p = read_markdown(
+        "# X\n\n## Next Steps\n\n- Pin the chart\n  - https://github.com/o/r/pull/1\n"
+        "- Alert on lag\n- References:\n  - https://github.com/o/r/pull/2\n",
+        source="2024-05-01-x.md",
+    )
+    a = p.tables["actions"]
+    assert a["text"] == ["Pin the chart", "Alert on lag"]
+    assert a["tracker_key"] == ["https://github.com/o/r/pull/1", None]

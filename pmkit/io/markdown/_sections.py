@@ -261,7 +261,10 @@ class _Sections(_Timeline):
             if raw[:2] == "- " or _BULLET.match(raw) or raw.lstrip().startswith("|")
         }
         indented = {n for n, raw in block if raw[:1] in (" ", "\t") and n in listed}
+        parent = 0  # the line of the last item at the margin
         for line, item in items:
+            if line not in indented:
+                parent = line
             if item[:1] in "*_AaFfTt":
                 lm = _ACTION_LABEL.match(item)
                 if lm is not None and lm.end() < len(item):
@@ -270,7 +273,7 @@ class _Sections(_Timeline):
             if listed and line not in listed:
                 continue  # guidance prose around a list of actions
             if line in indented and _ONLY_LINK.fullmatch(item):
-                self.link_to_parent(item)
+                self.link_to_parent(item, parent)
                 continue
             if item.startswith("|"):
                 if _TABLE_SEP.fullmatch(item.strip()):
@@ -283,15 +286,23 @@ class _Sections(_Timeline):
                 continue
             self.list_action(item, line, heading, sub_step)
 
-    def link_to_parent(self, item: str) -> None:
-        """A sub-bullet that only links somewhere belongs to the action above it.
+    def link_to_parent(self, item: str, parent: int) -> None:
+        """A sub-bullet that only links somewhere belongs to the item above it.
 
-        A pull request or issue link becomes that action's tracker key when it
-        has none; any other link (documentation) is not an action either.
+        A pull request or issue link becomes that item's tracker key when the
+        item is an action (read from line ``parent``) with none; any other link
+        (documentation) is not an action either.
         """
-        keys = self.out.tables["actions"]["tracker_key"]
+        actions = self.out.tables["actions"]
+        keys = actions["tracker_key"]
         um = _TRACKER_URL.search(item)
-        if um is not None and self.n_actions and keys and keys[-1] is None:
+        if (
+            um is not None
+            and self.n_actions
+            and keys
+            and keys[-1] is None
+            and actions["line"][-1] == parent
+        ):
             keys[-1] = um.group(0)
 
     def link_target(self, label: str) -> str | None:
