@@ -207,26 +207,34 @@ def test_folder_of_mixed_exports(tmp_path: Path) -> None:
     assert set(pm.incidents["detected_from"].dropna()) == {"platform"}
 
 
+def _at(hh: int, mm: int) -> datetime:
+    return datetime(2024, 5, 1, hh, mm, tzinfo=UTC)
+
+
+def _incident(rows: IncidentRows) -> dict[str, list[object]]:
+    out = Parsed()
+    rows.finish(out)
+    return out.tables["incidents"]
+
+
 def test_structured_readers_take_the_last_resolution_like_the_markdown_reader() -> None:
     rows = IncidentRows("INC-1", "export.json")
-    rows.event("Errors begin", datetime(2024, 5, 1, 10, 0, tzinfo=UTC), "impact_start")
-    rows.event("Status: resolved", datetime(2024, 5, 1, 11, 0, tzinfo=UTC), "resolved")
-    rows.event("Errors are back", datetime(2024, 5, 1, 11, 30, tzinfo=UTC), "impact_start")
-    rows.event("Status: resolved", datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "resolved")
-    out = Parsed()
-    rows.finish(out)
-    inc = out.tables["incidents"]
+    rows.event("Errors begin", _at(10, 0), "impact_start")
+    rows.event("Status: resolved", _at(11, 0), "resolved")
+    rows.event("Errors are back", _at(11, 30), "impact_start")
+    rows.event("Status: resolved", _at(12, 0), "resolved")
+    inc = _incident(rows)
     assert inc["started_at"] == [1714557600000000]  # the first start, 10:00
     assert inc["resolved_at"] == [1714564800000000]  # the last resolution, 12:00
-
-
-def test_an_explicit_resolution_given_twice_keeps_the_later() -> None:
+    # the same rule for milestones the platform gives explicitly
     rows = IncidentRows("INC-2", "export.json")
-    rows.milestone("resolved_at", datetime(2024, 5, 1, 11, 0, tzinfo=UTC), "platform")
-    rows.milestone("resolved_at", datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "platform")
-    rows.milestone("detected_at", datetime(2024, 5, 1, 10, 5, tzinfo=UTC), "platform")
-    rows.milestone("detected_at", datetime(2024, 5, 1, 10, 9, tzinfo=UTC), "platform")
-    out = Parsed()
-    rows.finish(out)
-    assert out.tables["incidents"]["resolved_at"] == [1714564800000000]  # 12:00
-    assert out.tables["incidents"]["detected_at"] == [1714557900000000]  # 10:05
+    for col, hh, mm in [
+        ("resolved_at", 11, 0),
+        ("resolved_at", 12, 0),
+        ("detected_at", 10, 5),
+        ("detected_at", 10, 9),
+    ]:
+        rows.milestone(col, _at(hh, mm), "platform")
+    inc = _incident(rows)
+    assert inc["resolved_at"] == [1714564800000000]  # 12:00, the later
+    assert inc["detected_at"] == [1714557900000000]  # 10:05, the earlier
