@@ -27,11 +27,6 @@ KNOWN_MISSES: dict[tuple[str, str, str], str] = {
         "Sent communications to all 305 affected teams",
         "status",
     ): "done only by its past tense; no marker states it",
-    (
-        "posthog/2025-09-29-flags-is-down.md",
-        "Read/write path separation",
-        "tracker",
-    ): "the tracking issue is linked from the sub-heading, not the item",
     ("chia/2022-06-28-ProxyAbuseReport.md", "count", "count"): (
         "the second paragraph is context, not a task: telling them apart needs understanding"
     ),

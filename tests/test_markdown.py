@@ -910,3 +910,20 @@ def test_a_link_under_an_item_that_is_no_action_goes_to_no_other_action() -> Non
     a = p.tables["actions"]
     assert a["text"] == ["Pin the chart", "Alert on lag"]
     assert a["tracker_key"] == ["https://github.com/o/r/pull/1", None]
+
+
+def test_a_heading_that_links_an_issue_tracks_its_items_without_a_link_of_their_own() -> None:
+    # posthog: "### Short-term Improvements ([Follow along here](.../issues/39133))"
+    p = read_markdown(
+        "# X\n\n## Remediation\n\n"
+        "### Short-term ([Follow along here](https://github.com/o/r/issues/7))\n\n"
+        "- **Read/write path separation**: distinct pools\n"
+        "- Pin the chart [PR](https://github.com/o/r/pull/2)\n"
+        "- [ ] Rotate keys — @ana\n\n"
+        "| Action | Owner |\n|---|---|\n| Add alert | bob |\n\n"
+        "### Long-term\n\n- Load testing\n",
+        source="2024-05-01-x.md",
+    )
+    a = p.tables["actions"]
+    issue = "https://github.com/o/r/issues/7"
+    assert a["tracker_key"] == [issue, "https://github.com/o/r/pull/2", issue, issue, None]

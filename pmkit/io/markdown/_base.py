@@ -116,6 +116,8 @@ class _DocBase:
         self.line_at: datetime | None = None  # the time of the timeline line before
         # the heading above the lines read now: it may say its actions are done
         self.action_heading = ""
+        # the pull request or issue that heading links: its items' tracker
+        self.heading_tracker: str | None = None
         self.link_defs: dict[str, str] | None = None  # "[label]: url" lines, read on demand
         self.seen_problems: set[tuple[str, str]] = set()
         self.pending_problems: list[tuple[int | None, str, str, str]] = []

@@ -143,6 +143,10 @@ class _Doc(_Milestones):
                 flush()
                 self.heading_context(title, idx + 1)
                 self.action_heading = title  # it may say its actions are done
+                # "### Short-term ([Follow along here](.../issues/39133))"
+                self.heading_tracker = (
+                    self.tracker_link(stripped) if "://" in stripped or "]" in stripped else None
+                )
                 if found is None and section not in (None, "preamble") and level > section_level:
                     # An unknown sub-heading (a date, a phase) stays in its section.
                     continue

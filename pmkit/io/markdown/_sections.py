@@ -400,7 +400,7 @@ class _Sections(_Timeline):
             due=due,
             status=classify.normalize_action_status(None, checked=m["box"] != " "),
             step=found.get("step") or sub_step,
-            tracker=tm.group(1) if tm else trk or m["tail"],
+            tracker=tm.group(1) if tm else trk or m["tail"] or self.heading_tracker,
             line=line,
         )
         return True
@@ -474,7 +474,7 @@ class _Sections(_Timeline):
             due=due,
             status=status,
             step=step,
-            tracker=tm.group(1) if tm else tracker_url,
+            tracker=tm.group(1) if tm else tracker_url or self.heading_tracker,
             line=line,
         )
 
@@ -512,6 +512,6 @@ class _Sections(_Timeline):
             due=due,
             status=classify.normalize_action_status(status_text),
             step=step,
-            tracker=tm.group(1) if tm else None,
+            tracker=tm.group(1) if tm else self.heading_tracker,
             line=line,
         )
