@@ -927,3 +927,21 @@ def test_a_heading_that_links_an_issue_tracks_its_items_without_a_link_of_their_
     a = p.tables["actions"]
     issue = "https://github.com/o/r/issues/7"
     assert a["tracker_key"] == [issue, "https://github.com/o/r/pull/2", issue, issue, None]
+
+
+def test_prose_above_sub_headings_that_list_the_actions_introduces_them() -> None:
+    # posthog: "## Remediation", "We reverted the problematic changes ...", then
+    # "### Immediate Actions" with bullets; a labelled paragraph is still an action
+    p = read_markdown(
+        "# X\n\n## Remediation\n\nWe reverted the change and released 1.2.\n\n"
+        "**Action item:** Start incidents earlier.\n\n"
+        "### Immediate Actions\n\n- ✅ Reverted the change\n",
+        source="2024-05-01-x.md",
+    )
+    assert p.tables["actions"]["text"] == ["Start incidents earlier.", "Reverted the change"]
+    # without a list below, the prose is the action
+    p = read_markdown(
+        "# X\n\n## Action items\n\nRebuild the deploy process.\n\n### Long-term\n\nMore tests.\n",
+        source="2024-05-01-x.md",
+    )
+    assert p.tables["actions"]["text"] == ["Rebuild the deploy process.", "More tests."]

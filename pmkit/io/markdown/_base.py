@@ -118,6 +118,8 @@ class _DocBase:
         self.action_heading = ""
         # the pull request or issue that heading links: its items' tracker
         self.heading_tracker: str | None = None
+        # the block is prose above sub-headings that list the actions
+        self.intro = False
         self.link_defs: dict[str, str] | None = None  # "[label]: url" lines, read on demand
         self.seen_problems: set[tuple[str, str]] = set()
         self.pending_problems: list[tuple[int | None, str, str, str]] = []

@@ -12,6 +12,7 @@ from pmkit.io._incident import micros
 from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
     _ACTOR,
+    _BULLET,
     _CANVAS_STEPS,
     _FENCE,
     _HEADING,
@@ -30,6 +31,18 @@ from pmkit.io.markdown._text import (
 _MAY_MARK = "#=`~*_"
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
+
+
+def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
+    """Whether a list item or table row follows before the next heading of ``level`` or above."""
+    for raw in lines[start:]:
+        if raw[:1] == "#":
+            hm = _HEADING.match(raw.strip())
+            if hm is not None and len(hm.group(1)) <= level:
+                return False
+        elif raw[:2] == "- " or raw.lstrip()[:1] == "|" or _BULLET.match(raw):
+            return True
+    return False
 
 
 def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
@@ -84,6 +97,7 @@ class _Doc(_Milestones):
         for name in ("impact", "resolution", "other"):
             handlers[name] = self.read_prose
         sub_step: str | None = None
+        top = True  # no sub-heading yet in the section
 
         def flush() -> None:
             if block:
@@ -140,7 +154,16 @@ class _Doc(_Milestones):
                     # A bold line that names no section is ordinary text.
                     block.append((idx + 1, raw))
                     continue
+                sub_list = (
+                    section == "next_steps"
+                    and level > section_level
+                    and (found in _CANVAS_STEPS or found == "next_steps")
+                )
+                # "## Remediation", a paragraph, then "### Immediate Actions" with a
+                # list: the paragraph introduces the lists, like prose around a list
+                self.intro = sub_list and top and _lists_ahead(lines, idx + 1, section_level)
                 flush()
+                self.intro = False
                 self.heading_context(title, idx + 1)
                 self.action_heading = title  # it may say its actions are done
                 # "### Short-term ([Follow along here](.../issues/39133))"
@@ -149,20 +172,19 @@ class _Doc(_Milestones):
                 )
                 if found is None and section not in (None, "preamble") and level > section_level:
                     # An unknown sub-heading (a date, a phase) stays in its section.
+                    top = False
                     continue
-                if (
-                    section == "next_steps"
-                    and level > section_level
-                    and (found in _CANVAS_STEPS or found == "next_steps")
-                ):
+                if sub_list:
                     # "### Long-term Improvements", "### Immediate Actions (Completed)"
                     # under "## Remediation": a canvas step or another list of
                     # actions stays in the section ("Short-term" is not a step)
                     sub_step = found if found != "next_steps" else None
+                    top = False
                     continue
                 if found == "timeline":
                     self.has_timeline = True
                 section, heading_text, section_level, sub_step = found, title, level, None
+                top = True
                 if section is None and self.title is None:
                     self.title = title
                 continue

@@ -270,7 +270,7 @@ class _Sections(_Timeline):
                 if lm is not None and lm.end() < len(item):
                     self.list_action(item[lm.end() :], line, heading, sub_step)
                     continue
-            if listed and line not in listed:
+            if (listed or self.intro) and line not in listed:
                 continue  # guidance prose around a list of actions
             if line in indented and _ONLY_LINK.fullmatch(item):
                 self.link_to_parent(item, parent)
