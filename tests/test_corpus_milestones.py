@@ -38,8 +38,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("chia/2021-12-15-EmployeeCompromise.md", "acknowledged_at"): "pmkit reads none",
     # the start is stated in the summary prose only ("at 22:04 (UTC) an employee's account...")
     ("chia/2022-01-20-EmployeeCompromise.md", "started_at"): "pmkit reads none",
-    # "IPS team observed ... when reviewing the audit logs" is read as the detection
-    ("chia/2022-01-20-EmployeeCompromise.md", "acknowledged_at"): "pmkit reads 2022-01-20 23:55",
     # "Affected employee provided a screenshot of a fraudulent charge attempt to #warroom"
     ("chia/2022-01-27-Ramp-Card.md", "detected_at"): "pmkit reads 2022-01-28 02:43",
     ("chia/2022-01-27-Ramp-Card.md", "acknowledged_at"): "pmkit reads none",
@@ -62,10 +60,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "mitigated_at",
     ): "pmkit reads 2020-11-04 14:39",
     ("dfds/PM2021-011-Log4Shell.md", "acknowledged_at"): "pmkit reads 2021-12-13 09:15",
-    (
-        "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md",
-        "started_at",
-    ): "pmkit reads 2022-01-25 12:51",
     (
         "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md",
         "acknowledged_at",

@@ -78,11 +78,6 @@ READER_MISSES: dict[str, str] = {
         "fix' restored service (started_at is right: 12:13 'Applied disruptive Alcide "
         "admission controller')"
     ),
-    "PM2022-001-Prometheus-is-down-with-connection-refused-errors.md": (
-        "started_at taken from 12:51 'Another node entered NotReady state' (the second "
-        "of three episodes), after the 10:21 detection, so time_to_detect is out of "
-        "order; the incident started with the 10:21 line"
-    ),
     "PM2022-002-Logs-not-shipped-to-CloudWatch.md": (
         "13:49 'All fluentd DaemonSets were running with correct ARN again' is classified "
         "a note, so resolved_at is missing"

@@ -854,6 +854,48 @@ def test_without_detection_the_change_at_the_start_is_no_acknowledgement() -> No
     assert pd.isna(read(text).incidents.iloc[0]["acknowledged_at"])
 
 
+def test_an_acknowledgement_after_the_mitigation_is_inferred_again() -> None:
+    # dfds PM2023-001: "Sev 1 ticket raised" after the load balancer took traffic again
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2023-02-14 09:33 End-users alerted us that logs weren't working\n"
+        "- 10:29 Node rollover started\n- 11:01 LB detects new nodes as healthy, allowing traffic\n"
+        "- 11:07 Sev 1 ticket raised\n"
+    )
+    pm = read(text)
+    assert pm.incidents.iloc[0]["acknowledged_at"] == T("2023-02-14 10:29", tz="UTC")
+    assert "milestone.order" not in codes(pm)
+    # chia 2022-01-20: with no detection or start either, the first response before it
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-01-20 22:07 The IPS team called the admin employee\n"
+        "- 22:08 The IPS team suspended the Okta account of admin employee.\n"
+        "- 23:55 IPS team started an investigation\n"
+    )
+    assert read(text).incidents.iloc[0]["acknowledged_at"] == T("2022-01-20 22:07", tz="UTC")
+
+
+def test_an_impact_line_after_detection_and_response_is_a_later_wave() -> None:
+    # dfds PM2022-001: "Another node entered NotReady state" hours after the alerts
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-01-25 10:21 **Detection:** We received a lot of alerts about Prometheus\n"
+        "- 10:49 We started a full node rollover on the cluster\n"
+        "- 12:51 Another node entered NotReady state\n"
+        "- 15:00 **Recovery:** Uncordoned the node\n"
+    )
+    pm = read(text)
+    assert pm.incidents.iloc[0]["started_at"] == T("2022-01-25 10:21", tz="UTC")
+    assert "milestone.order" not in codes(pm)
+    # an early warning nobody acted on before the impact keeps the impact line
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2022-01-25 10:21 Alert fired: disk 80% full\n"
+        "- 10:40 The site went down\n- 10:45 Restarted the database\n"
+    )
+    assert read(text).incidents.iloc[0]["started_at"] == T("2022-01-25 10:40", tz="UTC")
+
+
 def test_an_update_column_is_no_date_column() -> None:
     text = (
         "# T\n\n## Timeline\n\nAll times UTC, 2024-05-01.\n\n| Time | Update |\n|---|---|\n"

@@ -23,6 +23,8 @@ from pmkit.io.markdown._text import _EPOCH, _MEMO_MAX, _MILESTONE_KEYS
 
 #: Event kinds that show someone working on the incident, when none says so.
 _RESPONSES = frozenset({"escalated", "action", "communicated_internal", "communicated_external"})
+#: Event kinds that show responders already working on the incident.
+_WORKING = _RESPONSES | {"acknowledged", "mitigated"}
 _ANY_MILESTONE_KEY = frozenset(k for keys in _MILESTONE_KEYS.values() for k in keys)
 #: A line announcing that planned work begins ("Maintenance ... started",
 #: "Kubernetes upgrade commenced"), only tried on the earliest line of a
@@ -132,7 +134,7 @@ class _Milestones(_Sections):
                 "acknowledgement, which says how the incident was noticed. Mark the right "
                 "line [detected] to be explicit",
             )
-        self.drop_misplaced(events, first_of, milestones, provenance)
+        late_ack = self.drop_misplaced(events, first_of, milestones, provenance)
         window = None
         if milestones["started_at"] is None or milestones["mitigated_at"] is None:
             window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
@@ -168,7 +170,7 @@ class _Milestones(_Sections):
                 "line [mitigated]",
             )
         if milestones["acknowledged_at"] is None and (
-            detected is not None or stated_start is not None
+            detected is not None or stated_start is not None or late_ack
         ):
             self.infer_acknowledgement(events, milestones, provenance, detected, stated_start)
         self.check_order(milestones, provenance)
@@ -213,8 +215,8 @@ class _Milestones(_Sections):
         first_of: dict[str, datetime],
         milestones: dict[str, datetime | None],
         provenance: dict[str, str | None],
-    ) -> None:
-        """Start and mitigation lines that cannot be this incident's, read from the timeline.
+    ) -> bool:
+        """Start, acknowledgement and mitigation lines that cannot be this incident's.
 
         An incident cannot start after it was resolved: an impact line after the
         first resolved line belongs to a later incident ("Pull request ...
@@ -226,7 +228,14 @@ class _Milestones(_Sections):
         works) or a later incident's. Nor is an incident mitigated before it was
         detected (or, with no detection, before it started) when a later line
         mitigates it: the earlier line is part of the cause ("turn off one ... EC2
-        instance", two days before the abuse report).
+        instance", two days before the abuse report). Nobody mitigates an incident
+        before taking it on: an acknowledgement line after the mitigation is
+        bookkeeping ("Sev 1 ticket raised", after the load balancer took traffic
+        again), so it is dropped and inferred from the first response; returns
+        whether it was. An incident that responders were already working on
+        cannot start after it was detected: an impact line after the detection
+        and a response to it is a later wave ("Another node entered NotReady
+        state"), so the incident had started by the detection at the latest.
         """
         resolved = first_of.get("resolved")
         if resolved is not None:
@@ -250,6 +259,39 @@ class _Milestones(_Sections):
             ]
             if later:
                 milestones["mitigated_at"] = min(later)
+        mitigated = milestones["mitigated_at"]
+        ack = milestones["acknowledged_at"]
+        late_ack = (
+            provenance["acknowledged_at"] == "timeline"
+            and provenance["mitigated_at"] == "timeline"
+            and ack is not None
+            and mitigated is not None
+            and ack > mitigated
+        )
+        if late_ack:
+            milestones["acknowledged_at"], provenance["acknowledged_at"] = None, None
+        start = milestones["started_at"]
+        if (
+            provenance["started_at"] == "timeline"
+            and provenance["detected_at"] == "timeline"
+            and start is not None
+            and detected is not None
+            and start > detected
+            and any(
+                e["kind"] in _WORKING and e["at"] is not None and detected <= e["at"] < start
+                for e in events
+            )
+        ):
+            milestones["started_at"] = detected
+            self.problem(
+                None,
+                "warning",
+                "milestone.inferred",
+                "the first line marking the impact comes after the detection and a response "
+                "to it, so it is a later wave; started_at is taken as the detection time, when "
+                "the incident had started at the latest. Mark the right line [start]",
+            )
+        return late_ack
 
     def infer_acknowledgement(
         self,
@@ -269,14 +311,14 @@ class _Milestones(_Sections):
         """
         after = detected if detected is not None else start
         mitigated = milestones["mitigated_at"]
-        assert after is not None
         responses = [
             e
             for e in events
             if e["kind"] in _RESPONSES
             and e["at"] is not None
-            # at the detection, or after the start (a change at the start caused it)
-            and (e["at"] >= after if detected is not None else e["at"] > after)
+            # at the detection, or after the start (a change at the start caused it);
+            # with neither, only before the mitigation (a late acknowledgement was dropped)
+            and (after is None or (e["at"] >= after if detected is not None else e["at"] > after))
             and (mitigated is None or e["at"] <= mitigated)
         ]
         if not responses:
