@@ -191,6 +191,10 @@ REAL_LINES = [
     ("Security confirmed the alert is not a false positive", "detected"),
     ("Long-term fix deployed to staging", "action"),
     ("Pods were killed by the OOM killer", "action"),
+    # present-tense timelines (chia 2021-12-15, rust crates.io 2020-02-20)
+    ("IPS team disables users Okta accounts and stars searching audit logs", "action"),
+    ("Sean deletes the affected versions from the database", "action"),
+    ("IPS enables employee's Okta account", "action"),
     ("All checkout requests are blocked by the new WAF rule", "note"),
     ("Let's Encrypt revoked our certificate", "note"),
     ("Received a notification from PagerDuty about high latency", "detected"),

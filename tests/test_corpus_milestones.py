@@ -34,8 +34,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("rust/rust-cratesio-2018-10-15.md", "resolved_at"): "pmkit reads none",
     ("chia/2021-05-26-website-outage.md", "mitigated_at"): "pmkit reads 2021-05-26 16:53",
     ("chia/04-25-User_Account_Compromise.md", "resolved_at"): "pmkit reads none",
-    # "IPS team disables users Okta accounts and stars searching audit logs" (typo "stars")
-    ("chia/2021-12-15-EmployeeCompromise.md", "acknowledged_at"): "pmkit reads none",
     # the start is stated in the summary prose only ("at 22:04 (UTC) an employee's account...")
     ("chia/2022-01-20-EmployeeCompromise.md", "started_at"): "pmkit reads none",
     # "Affected employee provided a screenshot of a fraudulent charge attempt to #warroom"

@@ -411,6 +411,7 @@ _EVENTS: Rules = (
             r"confirmed|identified|found|discovered|diagnos\w+|reviewed|evaluated|tested|"
             r"prepared|planned|proceeds?|completed|finished|fixed|implemented|built|asked|called|"
             r"emailed|instructed|initiated|started|began|begin|decided|decision|worked|working)\b",
+            r"\b(?:disables|enables|deletes|removes|instructs|installs|updates|rotates|resets)\b",
         ),
     ),
 )
