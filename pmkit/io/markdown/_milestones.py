@@ -307,7 +307,9 @@ class _Milestones(_Sections):
         "he escalated to the team") is someone working on the incident, so the
         first such line at or after the ``detected`` time (after the ``start``,
         when no line states the detection), and before the mitigation, is when it
-        was acknowledged. Both are stated times, never inferred ones.
+        was acknowledged. Both are stated times, never inferred ones; with
+        neither (only after a late acknowledgement line was dropped), the first
+        response before the mitigation.
         """
         after = detected if detected is not None else start
         mitigated = milestones["mitigated_at"]
