@@ -987,3 +987,14 @@ def test_prose_above_sub_headings_that_list_the_actions_introduces_them() -> Non
         source="2024-05-01-x.md",
     )
     assert p.tables["actions"]["text"] == ["Rebuild the deploy process.", "More tests."]
+
+
+def test_an_acknowledgement_after_an_automatic_mitigation_is_kept() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 [start] errors begin\n"
+        "- 10:01 alert fired\n- 10:02 traffic failed over to the standby region\n"
+        "- 10:07 on-call engineer acknowledged the page\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["mitigated_at"] == T("2024-05-01 10:02", tz="UTC")
+    assert inc["acknowledged_at"] == T("2024-05-01 10:07", tz="UTC")

@@ -231,8 +231,10 @@ class _Milestones(_Sections):
         instance", two days before the abuse report). Nobody mitigates an incident
         before taking it on: an acknowledgement line after the mitigation is
         bookkeeping ("Sev 1 ticket raised", after the load balancer took traffic
-        again), so it is dropped and inferred from the first response; returns
-        whether it was. An incident that responders were already working on
+        again) when someone was already responding before the mitigation, so it
+        is dropped and inferred from the first response; returns whether it was.
+        (With no response before it, the mitigation may have been automatic and
+        the acknowledgement after it real.) An incident that responders were already working on
         cannot start after it was detected: an impact line after the detection
         and a response to it is a later wave ("Another node entered NotReady
         state"), so the incident had started by the detection at the latest.
@@ -267,6 +269,12 @@ class _Milestones(_Sections):
             and ack is not None
             and mitigated is not None
             and ack > mitigated
+            # someone was already responding; with no response before it, the
+            # mitigation may have been automatic and the acknowledgement real
+            and any(
+                e["kind"] in _RESPONSES and e["at"] is not None and e["at"] <= mitigated
+                for e in events
+            )
         )
         if late_ack:
             milestones["acknowledged_at"], provenance["acknowledged_at"] = None, None
