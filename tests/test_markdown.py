@@ -998,3 +998,13 @@ def test_an_acknowledgement_after_an_automatic_mitigation_is_kept() -> None:
     inc = read(text).incidents.iloc[0]
     assert inc["mitigated_at"] == T("2024-05-01 10:02", tz="UTC")
     assert inc["acknowledged_at"] == T("2024-05-01 10:07", tz="UTC")
+
+
+def test_a_start_the_author_marked_is_no_later_wave() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 disk usage alert fired\n"
+        "- 10:05 engineer investigating the disk\n- 10:30 [start] checkout down\n"
+        "- 10:45 rolled back\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["started_at"] == T("2024-05-01 10:30", tz="UTC")

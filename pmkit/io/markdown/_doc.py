@@ -29,6 +29,8 @@ from pmkit.io.markdown._text import (
 
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
+#: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
+_MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: milestone column -> the column saying where it came from
 _PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
 
@@ -199,7 +201,7 @@ class _Doc(_Milestones):
         texts = [e["text"] for e in events]
         kinds = classify.classify_events(texts, self.vocab) if texts else []
         # explicit markers are removed from the text kept
-        marked: dict[str, datetime] = {}  # the first explicitly marked mitigation
+        marked: dict[str, datetime] = {}  # the first explicitly marked start and mitigation
         for e, kind in zip(events, kinds, strict=True):
             e["kind"] = kind
             if kind != "note":
@@ -208,7 +210,7 @@ class _Doc(_Milestones):
                 at = e["at"]
                 if (
                     at is not None
-                    and kind == "mitigated"
+                    and kind in _MARKED_KINDS
                     and (kind not in marked or at < marked[kind])
                     and _is_marked(text, self.vocab)
                 ):

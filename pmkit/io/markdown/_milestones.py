@@ -68,8 +68,9 @@ class _Milestones(_Sections):
     ) -> tuple[dict[str, datetime | None], dict[str, str | None]]:
         """Each milestone column's time and where it came from (``metadata``, ``timeline``).
 
-        ``marked`` holds the first explicitly marked line of a kind ("**Recovery:**"),
-        which wins over lines whose words merely sound like that kind.
+        ``marked`` holds the first explicitly marked start and mitigation ("[start]",
+        "**Recovery:**"): a marked mitigation wins over lines whose words merely
+        sound like one, and a marked start is never taken for a later wave.
         """
         milestones: dict[str, datetime | None] = {}
         provenance: dict[str, str | None] = {}
@@ -92,7 +93,8 @@ class _Milestones(_Sections):
         # mitigation: an earlier line whose words merely sound like one ("the two
         # unhealthy ones were terminated") does not move it. (Only for mitigation:
         # "Discovery:" also labels a finding made long after the detection.)
-        first_of.update(marked)
+        if "mitigated" in marked:
+            first_of["mitigated"] = marked["mitigated"]
         # the detection a line states, before an acknowledgement may stand in for it
         detected_line, reported_line = first_of.get("detected"), first_of.get("reported")
         if detected_line is None or (reported_line is not None and reported_line < detected_line):
@@ -134,7 +136,7 @@ class _Milestones(_Sections):
                 "acknowledgement, which says how the incident was noticed. Mark the right "
                 "line [detected] to be explicit",
             )
-        late_ack = self.drop_misplaced(events, first_of, milestones, provenance)
+        late_ack = self.drop_misplaced(events, first_of, milestones, provenance, marked)
         window = None
         if milestones["started_at"] is None or milestones["mitigated_at"] is None:
             window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
@@ -215,6 +217,7 @@ class _Milestones(_Sections):
         first_of: dict[str, datetime],
         milestones: dict[str, datetime | None],
         provenance: dict[str, str | None],
+        marked: dict[str, datetime],
     ) -> bool:
         """Start, acknowledgement and mitigation lines that cannot be this incident's.
 
@@ -237,7 +240,8 @@ class _Milestones(_Sections):
         the acknowledgement after it real.) An incident that responders were already working on
         cannot start after it was detected: an impact line after the detection
         and a response to it is a later wave ("Another node entered NotReady
-        state"), so the incident had started by the detection at the latest.
+        state"), so the incident had started by the detection at the latest
+        (unless the author marked that line the start, "[start]").
         """
         resolved = first_of.get("resolved")
         if resolved is not None:
@@ -283,6 +287,7 @@ class _Milestones(_Sections):
             provenance["started_at"] == "timeline"
             and provenance["detected_at"] == "timeline"
             and start is not None
+            and marked.get("impact_start") != start
             and detected is not None
             and start > detected
             and any(
