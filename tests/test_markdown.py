@@ -1008,3 +1008,11 @@ def test_a_start_the_author_marked_is_no_later_wave() -> None:
     )
     inc = read(text).incidents.iloc[0]
     assert inc["started_at"] == T("2024-05-01 10:30", tz="UTC")
+
+
+def test_lines_the_author_marked_are_never_passed_over() -> None:
+    text = (
+        "# T\n\n## Timeline\n\nAll times UTC.\n\n- 2024-05-01 09:50 [mitigated] traffic shed\n"
+        "- 10:00 [detected] pager\n- 10:30 rolled back\n"
+    )
+    assert read(text).incidents.iloc[0]["mitigated_at"] == T("2024-05-01 09:50", tz="UTC")

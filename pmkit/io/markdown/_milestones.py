@@ -241,13 +241,19 @@ class _Milestones(_Sections):
         cannot start after it was detected: an impact line after the detection
         and a response to it is a later wave ("Another node entered NotReady
         state"), so the incident had started by the detection at the latest
-        (unless the author marked that line the start, "[start]").
+        (unless the author marked that line the start, "[start]"). A line the
+        author marked is never passed over.
         """
         resolved = first_of.get("resolved")
         if resolved is not None:
             for col in ("started_at", "acknowledged_at"):
                 at = milestones[col]
-                if provenance[col] == "timeline" and at is not None and at > resolved:
+                if (
+                    provenance[col] == "timeline"
+                    and at is not None
+                    and at > resolved
+                    and not (col == "started_at" and marked.get("impact_start") == at)
+                ):
                     milestones[col], provenance[col] = None, None
         detected = milestones["detected_at"]
         bound = detected if detected is not None else milestones["started_at"]
@@ -257,6 +263,7 @@ class _Milestones(_Sections):
             and bound is not None
             and mitigated is not None
             and mitigated < bound
+            and marked.get("mitigated") != mitigated
         ):
             later = [
                 e["at"]
