@@ -23,6 +23,7 @@ from pmkit.io.markdown._text import (
     _MILESTONE_KEYS,
     _bold_heading,
     _clean_inline,
+    _memo_default,
     _midnight,
     _section,
 )
@@ -48,6 +49,7 @@ def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
 
 
 def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
+    """The text of a timeline line without its explicit marker."""
     if _MARKER_HINT.search(text):  # markers are [tags] or ALL-CAPS banners
         marker, rest = classify.event_marker(text, vocabulary)
         if marker is not None:
@@ -55,16 +57,7 @@ def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
     return text
 
 
-@lru_cache(maxsize=_MEMO_MAX)
-def _unmarked_default(text: str) -> str:
-    return _without_marker(text, None)
-
-
-def _unmarked(text: str, vocabulary: classify.Vocabulary | None) -> str:
-    """The text of a timeline line without its explicit marker."""
-    if vocabulary is None:  # the same texts recur in a load
-        return _unmarked_default(text)
-    return _without_marker(text, vocabulary)
+_unmarked = _memo_default(_without_marker)
 
 
 _severity_text = lru_cache(maxsize=_MEMO_MAX)(classify.normalize_severity)

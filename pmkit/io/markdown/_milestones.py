@@ -13,13 +13,12 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from pmkit import classify
 from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES
 from pmkit.io.markdown._sections import _Sections
-from pmkit.io.markdown._text import _EPOCH, _MEMO_MAX, _MILESTONE_KEYS
+from pmkit.io.markdown._text import _EPOCH, _MILESTONE_KEYS, _memo_default
 
 #: Event kinds that show someone working on the incident, when none says so.
 _RESPONSES = frozenset({"escalated", "action", "communicated_internal", "communicated_external"})
@@ -38,26 +37,14 @@ _WORK_BEGINS = re.compile(
 )
 
 
-@lru_cache(maxsize=_MEMO_MAX)
-def _marked_default(text: str) -> bool:
-    return classify.event_marker(text)[0] is not None
-
-
-def _is_marked(text: str, vocabulary: classify.Vocabulary | None) -> bool:
+def _has_marker(text: str, vocabulary: classify.Vocabulary | None) -> bool:
     """Whether a timeline line carries an explicit marker ("**Recovery:**", "[ack]")."""
-    if vocabulary is None:
-        return _marked_default(text)
     return classify.event_marker(text, vocabulary)[0] is not None
 
 
-_detection_default = lru_cache(maxsize=_MEMO_MAX)(classify.detection_source)
-
-
-def _detected_by(text: str, vocabulary: classify.Vocabulary | None) -> str | None:
-    """``classify.detection_source``, memoised for the default vocabulary."""
-    if vocabulary is not None:
-        return classify.detection_source(text, vocabulary)
-    return _detection_default(text)
+_is_marked = _memo_default(_has_marker)
+#: ``classify.detection_source``, memoised for the default vocabulary.
+_detected_by = _memo_default(classify.detection_source)
 
 
 class _Milestones(_Sections):

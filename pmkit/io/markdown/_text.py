@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -211,14 +212,27 @@ def _flat_yaml(lines: list[str], start: int, end: int) -> dict[str, Any] | None:
 
 #: Entries kept by each of the reader's memos of pure functions of text.
 _MEMO_MAX = 50_000
-_section_default = lru_cache(maxsize=_MEMO_MAX)(classify.heading_section)
+_T = TypeVar("_T")
 
 
-def _section(heading: str, vocabulary: Vocabulary | None) -> str | None:
-    """``classify.heading_section``, memoised for the default vocabulary."""
-    if vocabulary is not None:
-        return classify.heading_section(heading, vocabulary)
-    return _section_default(heading)
+def _memo_default(
+    fn: Callable[[str, Vocabulary | None], _T],
+) -> Callable[[str, Vocabulary | None], _T]:
+    """``fn(text, vocabulary)``, memoised for the default vocabulary.
+
+    The same texts recur in a load (headings, marked lines); a caller's own
+    vocabulary may change between loads, so its results are not kept.
+    """
+    default = lru_cache(maxsize=_MEMO_MAX)(lambda text: fn(text, None))
+
+    def call(text: str, vocabulary: Vocabulary | None) -> _T:
+        return default(text) if vocabulary is None else fn(text, vocabulary)
+
+    return call
+
+
+#: ``classify.heading_section``, memoised for the default vocabulary.
+_section = _memo_default(classify.heading_section)
 
 
 @lru_cache(maxsize=_MEMO_MAX)
