@@ -87,8 +87,8 @@ _ACTION_LABEL = re.compile(
 )
 # "... minutes. Owner: @lucasheriques": an owner label closing the text
 _OWNER_TAIL = re.compile(rf"(?:\s*[;,])?\s*\b(?:{_OWNER_KEYS})\s*[:=]\s*@?[^,;|()]{{1,60}}$", re.I)
-# "(done)", "(WIP)", "(won't do)" closing the text: a status word of
-# classify.normalize_action_status; "Status: done" in it
+# "(done)", "(WIP)", "(won't do)" closing an action or a heading ("Immediate
+# Actions (Completed)"): a status word of classify.normalize_action_status
 _STATUS_TAIL = re.compile(r"\s*\(([^()]{1,20})\)\.?$")
 # "..., Status: in progress": the label, with the separator before it (one
 # lookbehind, not a leading run a failed search would retry at every position)
@@ -98,14 +98,12 @@ _STATUS_LABEL = re.compile(
 # a check mark in front of (or after) an item marks it done
 _DONE_MARKS = ("✅", "✔", "☑", "✓")
 
-# "Immediate Actions (Completed)", "Done": a heading that says its actions are done
-_HEADING_TAIL = re.compile(r"\(([^()]{1,20})\)\s*$")
-
 
 def _heading_done(title: str) -> bool:
+    """A heading that says its actions are done: "Immediate Actions (Completed)", "Done"."""
     if len(title) < 12 and classify.normalize_action_status(title) == "done":
         return True
-    hm = _HEADING_TAIL.search(title) if title.endswith(")") else None
+    hm = _STATUS_TAIL.search(title) if title.endswith(")") else None
     return hm is not None and classify.normalize_action_status(hm.group(1)) == "done"
 
 
