@@ -12,7 +12,6 @@ from pmkit.io._incident import micros
 from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
     _ACTOR,
-    _BULLET,
     _CANVAS_STEPS,
     _FENCE,
     _HEADING,
@@ -23,6 +22,7 @@ from pmkit.io.markdown._text import (
     _MILESTONE_KEYS,
     _bold_heading,
     _clean_inline,
+    _list_line,
     _memo_default,
     _midnight,
     _section,
@@ -43,7 +43,7 @@ def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
             hm = _HEADING.match(raw.strip())
             if hm is not None and len(hm.group(1)) <= level:
                 return False
-        elif raw[:2] == "- " or raw.lstrip()[:1] == "|" or _BULLET.match(raw):
+        elif _list_line(raw):
             return True
     return False
 

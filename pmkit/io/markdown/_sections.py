@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from pmkit import classify, timeparse
 from pmkit.io.markdown._text import (
     _ACTOR,
-    _BULLET,
     _CHECKBOX,
     _DIGIT,
     _DUE_LABEL,
@@ -26,6 +25,7 @@ from pmkit.io.markdown._text import (
     _cells,
     _clauses,
     _clean_inline,
+    _list_line,
     _may_hold,
     _range,
     _section,
@@ -253,11 +253,7 @@ class _Sections(_Timeline):
         header: dict[str, int] | None = None
         items = self.paragraphs(block)
         # lines that are list items or table rows, found once for the block
-        listed = {
-            n
-            for n, raw in block
-            if raw[:2] == "- " or _BULLET.match(raw) or raw.lstrip().startswith("|")
-        }
+        listed = {n for n, raw in block if _list_line(raw)}
         indented = {n for n, raw in block if raw[:1] in (" ", "\t") and n in listed}
         parent = 0  # the line of the last item at the margin
         for line, item in items:

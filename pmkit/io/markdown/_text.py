@@ -23,6 +23,13 @@ _MAX_SUMMARY = 4000
 _HEADING = re.compile(r"(#{1,6})[ \t]+")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _BULLET = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)")
+
+
+def _list_line(raw: str) -> bool:
+    """Whether a raw line is a list item or a table row."""
+    return raw[:2] == "- " or _BULLET.match(raw) is not None or raw.lstrip()[:1] == "|"
+
+
 _CHECKBOX = re.compile(r"\[([ xX✓✔-])\][ \t]*")
 _TABLE_SEP = re.compile(r"\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*")
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
