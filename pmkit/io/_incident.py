@@ -28,6 +28,7 @@ __all__ = [
     "load_json",
     "micros",
     "parse_instant",
+    "pick",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,6 +41,12 @@ KIND_OF_MILESTONE = schema.MILESTONES
 LATEST_MILESTONES = frozenset({"resolved_at"})
 #: the event kinds whose latest time is kept
 LATEST_KINDS = frozenset(k for col in LATEST_MILESTONES for k in KIND_OF_MILESTONE[col])
+
+
+def pick(col: str, times: list[datetime]) -> datetime:
+    """The milestone ``col`` among candidate times: the earliest, the latest for
+    :data:`LATEST_MILESTONES`; of equal times, the first given."""
+    return max(times) if col in LATEST_MILESTONES else min(times)
 
 
 def micros(at: datetime | None) -> int | None:
@@ -125,7 +132,7 @@ class IncidentRows:
         if at is None:
             return
         old = self.milestones.get(col)
-        if old is None or (at > old[0] if col in LATEST_MILESTONES else at < old[0]):
+        if old is None or pick(col, [old[0], at]) != old[0]:
             self.milestones[col] = (at, provenance)
 
     def finish(self, out: Parsed) -> None:
@@ -149,7 +156,7 @@ class IncidentRows:
             else:
                 times = [e["at"] for e in self.events if e["kind"] in kinds and e["at"]]
                 if times:
-                    at = max(times) if col in LATEST_MILESTONES else min(times)
+                    at = pick(col, times)
                     prov = self.event_provenance
             row[col] = micros(at)
             row[col.replace("_at", "_from")] = prov

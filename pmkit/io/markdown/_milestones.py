@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from pmkit import classify
-from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES
+from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES, pick
 from pmkit.io.markdown._sections import _Sections
 from pmkit.io.markdown._text import _EPOCH, _MILESTONE_KEYS, _memo_default
 
@@ -104,11 +104,10 @@ class _Milestones(_Sections):
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
                 continue
-            latest = col in LATEST_MILESTONES
-            of = last_of if latest else first_of
+            of = last_of if col in LATEST_MILESTONES else first_of
             times = [of[k] for k in KIND_OF_MILESTONE[col] if k in of]
             if times:
-                milestones[col] = max(times) if latest else min(times)
+                milestones[col] = pick(col, times)
                 provenance[col] = "timeline"
             else:
                 milestones[col], provenance[col] = None, None
