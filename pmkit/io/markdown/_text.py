@@ -250,7 +250,8 @@ def _heading_says(title: str) -> tuple[str | None, date | None]:
 
 # "15:30 to 18:10 UTC", "12:17 and 12:30 UTC", "10:45 - 16:11 UTC", "09:00-11:00": the
 # words joining the first time of a range to the second
-_RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+(?:and|to|until|till|through)\s+", re.IGNORECASE)
+_RANGE_WORDS = r"and|to|until|till|through"
+_RANGE_JOIN = re.compile(rf"\s*[-–—]\s*|\s+(?:{_RANGE_WORDS})\s+", re.IGNORECASE)
 
 
 def _range(

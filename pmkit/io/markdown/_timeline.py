@@ -12,6 +12,7 @@ from pmkit.io.markdown._text import (
     _BULLET,
     _PLACEHOLDER_TIME,
     _PREAMBLE,
+    _RANGE_WORDS,
     _STICKY_DATE,
     _TABLE_SEP,
     _ZONE_TOKEN,
@@ -29,7 +30,7 @@ from pmkit.timeparse import _DATE_AFTER, _TAIL
 # ("14:00 - text" is no range).
 _FAST_TIME = re.compile(
     r"(?:(\d{4})-(\d{2})-(\d{2}) )?(\d{1,2}):(\d{2})( [AaPp][Mm])?(?=:? )"
-    r"(?! (?:[-–—]|to|until|till|through|and) [\d~])"
+    rf"(?! (?:[-–—]|{_RANGE_WORDS}) [\d~])"
 )
 
 _ODD_CHARS = re.compile(r"[<*_`\t\x0b\x0c\x1c-\x1f]")
