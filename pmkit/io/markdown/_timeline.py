@@ -93,8 +93,8 @@ class _Timeline(_DocBase):
     ) -> None:
         header: list[str] | None = None
         time_col = 0
-        # the columns read together as the row's time ("| Day | Date | Time |"),
-        # in that order: date first, so a row's date gives its day
+        # the columns read together as the row's time ("| Day | Date | Time |"):
+        # weekday, date, then time, so a row's date gives its day
         lead_cols: tuple[int, ...] = (0,)
         prev_at: datetime | None = None
         for line, item in self.paragraphs(block, timed=True):
