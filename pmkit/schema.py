@@ -82,8 +82,10 @@ STEPS: tuple[str, ...] = (
 SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "wont_do", "unknown")
 TIME_PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "relative")
-#: Where a milestone timestamp on ``incidents`` came from.
-PROVENANCES: tuple[str, ...] = ("metadata", "timeline", "platform")
+#: Where a milestone timestamp on ``incidents`` came from: stated in front
+#: matter, stated by a timeline line (or the summary), recorded by an incident
+#: platform, or inferred from other lines (with a ``milestone.inferred`` problem).
+PROVENANCES: tuple[str, ...] = ("metadata", "timeline", "platform", "inferred")
 #: Milestones on ``incidents``: name -> the event kinds whose timed events supply
 #: it when no metadata gives it: the first of them, the last for a resolution
 #: (a customer report is a detection).

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import pmkit
@@ -386,6 +388,22 @@ def test_parquet_round_trip_keeps_dtypes(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(back.tables[name], df)
 
 
+def test_snapshot_from_before_inferred_provenance_reads_back(tmp_path: Path) -> None:
+    # snapshots written before "inferred" existed store three provenance categories
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    pm.to_parquet(tmp_path / "snap")
+    path = tmp_path / "snap" / "incidents.parquet"
+    old = pq.read_table(path).to_pandas()
+    old["started_from"] = old["started_from"].cat.remove_categories(["inferred"])
+    assert list(pq.read_table(path).to_pandas()["started_from"].cat.categories) == list(
+        pmkit.schema.PROVENANCES
+    )
+    pq.write_table(pa.Table.from_pandas(old, preserve_index=False), path)
+    assert len(pq.read_table(path).to_pandas()["started_from"].cat.categories) == 3
+    back = pmkit.read_parquet(tmp_path / "snap")
+    pd.testing.assert_frame_equal(back.incidents, pm.incidents)
+
+
 def test_snapshot_write_is_atomic(tmp_path: Path) -> None:
     pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
     pm.to_parquet(tmp_path / "snap")
@@ -713,8 +731,19 @@ def test_start_without_detection_is_a_change_before_the_response() -> None:
     pm = read(text, "rust-dns-2023-01-25.md")
     inc = pm.incidents.iloc[0]
     assert inc["started_at"] == T("2023-01-25 09:15", tz="UTC")
+    assert inc["started_from"] == "inferred"
     msgs = pm.problems.loc[pm.problems["code"] == "milestone.inferred", "message"]
     assert any("a change before the first response" in m for m in msgs)
+
+
+def test_a_mitigation_taken_from_the_resolution_is_inferred_even_from_front_matter() -> None:
+    text = (
+        "---\nresolved_at: 2024-05-01T11:00:00Z\n---\n# T\n\n## Timeline\n\n"
+        "All times UTC.\n\n- 2024-05-01 10:00 [start] errors begin\n- 10:05 alert fired\n"
+    )
+    inc = read(text).incidents.iloc[0]
+    assert inc["mitigated_at"] == inc["resolved_at"] == T("2024-05-01 11:00", tz="UTC")
+    assert (inc["mitigated_from"], inc["resolved_from"]) == ("inferred", "metadata")
 
 
 def test_no_start_inferred_from_a_note_without_detection() -> None:
@@ -740,6 +769,9 @@ def test_an_acknowledgement_naming_alarms_is_the_detection_too() -> None:
     # the first response does
     assert row["started_at"] == T("2024-05-01 16:49", tz="UTC")
     assert "milestone.inferred" in codes(read(text))
+    # both are recorded as inferred; the acknowledgement is stated
+    assert (row["detected_from"], row["started_from"]) == ("inferred", "inferred")
+    assert row["acknowledged_from"] == "timeline"
 
 
 def test_an_acknowledgement_naming_only_staff_is_no_detection() -> None:
@@ -835,6 +867,8 @@ def test_first_response_after_detection_is_the_acknowledgement() -> None:
     assert inc["acknowledged_at"] == T("2024-05-01 10:09", tz="UTC")
     msgs = pm.problems.loc[pm.problems["code"] == "milestone.inferred", "message"]
     assert any("took the incident on" in m for m in msgs)
+    assert inc["acknowledged_from"] == "inferred"
+    assert (inc["started_from"], inc["detected_from"], inc["mitigated_from"]) == ("timeline",) * 3
 
 
 def test_without_detection_the_change_at_the_start_is_no_acknowledgement() -> None:
@@ -886,6 +920,7 @@ def test_an_impact_line_after_detection_and_response_is_a_later_wave() -> None:
     )
     pm = read(text)
     assert pm.incidents.iloc[0]["started_at"] == T("2022-01-25 10:21", tz="UTC")
+    assert pm.incidents.iloc[0]["started_from"] == "inferred"
     assert "milestone.order" not in codes(pm)
     # an early warning nobody acted on before the impact keeps the impact line
     text = (

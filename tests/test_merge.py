@@ -86,6 +86,29 @@ def test_document_and_platforms_become_one_incident(tmp_path: Path) -> None:
     }
 
 
+def test_a_platform_time_replaces_a_milestone_the_document_only_inferred(tmp_path: Path) -> None:
+    # no line says anyone took the incident on: the document infers it from the
+    # first response, PagerDuty recorded when the page was acknowledged
+    doc = DOC.replace("- 10:20 on-call acknowledged the page", "- 10:12 paged the database team")
+    pm = pmkit.load(folder(tmp_path, doc))
+    a = pm.incidents.set_index("incident_id").loc["PT4KHLK"]
+    assert (a["acknowledged_at"], a["acknowledged_from"]) == (
+        utc("2024-03-12 10:09:30"),
+        "platform",
+    )
+    mine = pm.problems[pm.problems["incident_id"] == "PT4KHLK"]
+    assert "merge.conflict" not in set(mine["code"])
+    assert not mine["message"].str.contains("acknowledged_at is taken").any()
+    # alone, the document infers it, says so, and records the provenance
+    alone = pmkit.load(tmp_path / "2024-03-12-checkout.md")
+    inc = alone.incidents.iloc[0]
+    assert (inc["acknowledged_at"], inc["acknowledged_from"]) == (
+        utc("2024-03-12 10:12"),
+        "inferred",
+    )
+    assert alone.problems["message"].str.contains("acknowledged_at is taken").any()
+
+
 def test_conflict_beyond_tolerance_is_a_warning(tmp_path: Path) -> None:
     pm = pmkit.load(folder(tmp_path))
     conflicts = pm.problems[pm.problems["code"] == "merge.conflict"]

@@ -18,8 +18,10 @@ Rules, kept simple on purpose:
   name is left alone, with a ``merge.ambiguous`` warning.
 - The document's values win. Its empty columns are filled from the platform,
   and milestones it lacks are taken from the platform with provenance
-  ``"platform"``. When both give a milestone and they differ by more than
-  ``tolerance`` (5 minutes), the document's value is kept and a
+  ``"platform"``; so are milestones the document only inferred (provenance
+  ``"inferred"``): a recorded time beats a guess, and the ``milestone.inferred``
+  warning for it is dropped. When both state a milestone and they differ by
+  more than ``tolerance`` (5 minutes), the document's value is kept and a
   ``merge.conflict`` warning names both values and both files.
 - The events of both are kept, re-sequenced in time order (lines without a
   time stay after the line they followed); the platform's events, ideas,
@@ -140,6 +142,7 @@ def merge_sources(
         )
         return out
     inc = inc.copy()
+    superseded: list[tuple[str, str]] = []  # (document source, milestone) inferred, now stated
     renames: dict[tuple[str, str], str] = {}  # (platform id, platform source) -> document id
     merged_ids: dict[str, str] = {}  # document id -> document source
     for d_idx, p_idx in pairs:
@@ -155,9 +158,12 @@ def merge_sources(
             d_at, p_at = values[col], plat[col]
             if pd.isna(p_at):
                 continue
-            if pd.isna(d_at):
+            inferred = values[_from(col)] == "inferred"
+            if pd.isna(d_at) or inferred:
                 inc.loc[d_idx, col] = p_at
                 inc.loc[d_idx, _from(col)] = "platform"
+                if inferred:
+                    superseded.append((str(dsrc), col))
             elif abs(d_at - p_at) > tolerance:
                 problems.append(
                     {
@@ -187,11 +193,31 @@ def merge_sources(
             df["incident_id"] = pd.array(fixed, dtype=schema.STRING)
         out[name] = df
     out["events"] = _resequence(out["events"], merged_ids)
+    if superseded:
+        out["problems"] = _drop_inferred(out["problems"], superseded)
     if problems:
         out["problems"] = schema.concat(
             [out["problems"], schema.conform(pd.DataFrame(problems), "problems")], "problems"
         )
     return out
+
+
+def _drop_inferred(problems: pd.DataFrame, superseded: list[tuple[str, str]]) -> pd.DataFrame:
+    """Without the ``milestone.inferred`` warnings of milestones a platform stated.
+
+    Each such warning names its column as "<milestone> is taken ...".
+    """
+    code = problems["code"].astype(object)
+    source = problems["source"].astype(object)
+    message = problems["message"].astype(object).fillna("")
+    drop = pd.Series(False, index=problems.index)
+    for src, col in superseded:
+        drop |= (
+            (code == "milestone.inferred")
+            & (source == src)
+            & message.str.contains(f"{col} is taken", regex=False)
+        )
+    return problems[~drop.to_numpy()].reset_index(drop=True)
 
 
 def _resequence(events: pd.DataFrame, merged: dict[str, str]) -> pd.DataFrame:

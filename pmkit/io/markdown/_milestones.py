@@ -5,7 +5,10 @@ The earliest line of each kind gives a milestone (the latest for
 Lines that cannot be this incident's are passed over; a window the summary
 states ("between 12:17 and 12:30 UTC") gives the start and the mitigation no line
 marks; what is still missing is inferred (start, detection, acknowledgement,
-mitigation), each with a ``milestone.inferred`` warning.
+mitigation), each with a ``milestone.inferred`` warning and provenance
+``inferred``. Each warning names its column as "<milestone> is taken ...":
+:func:`pmkit.io.merge.merge_sources` drops it when a platform states that
+milestone.
 """
 
 from __future__ import annotations
@@ -53,7 +56,11 @@ class _Milestones(_Sections):
     def milestones(
         self, events: list[dict[str, Any]], marked: dict[str, datetime]
     ) -> tuple[dict[str, datetime | None], dict[str, str | None]]:
-        """Each milestone column's time and where it came from (``metadata``, ``timeline``).
+        """Each milestone column's time and where it came from.
+
+        Provenance is ``metadata`` (front matter), ``timeline`` (a line or the
+        summary states it) or ``inferred`` (no line states it; a
+        ``milestone.inferred`` warning says from what it was taken).
 
         ``marked`` holds the first explicitly marked start and mitigation ("[start]",
         "**Recovery:**"): a marked mitigation wins over lines whose words merely
@@ -114,6 +121,7 @@ class _Milestones(_Sections):
         detected = milestones["detected_at"]
         if ack_detection is not None and provenance["detected_at"] == "timeline":
             detected = stated
+            provenance["detected_at"] = "inferred"
             self.problem(
                 ack_detection["line"],
                 "warning",
@@ -147,8 +155,7 @@ class _Milestones(_Sections):
             first_resolved = first_of.get("resolved")
             if provenance["resolved_at"] == "metadata" or first_resolved is None:
                 first_resolved = milestones["resolved_at"]
-            milestones["mitigated_at"] = first_resolved
-            provenance["mitigated_at"] = provenance["resolved_at"]
+            milestones["mitigated_at"], provenance["mitigated_at"] = first_resolved, "inferred"
             self.problem(
                 None,
                 "warning",
@@ -278,7 +285,7 @@ class _Milestones(_Sections):
         start = milestones["started_at"]
         if (
             provenance["started_at"] == "timeline"
-            and provenance["detected_at"] == "timeline"
+            and provenance["detected_at"] in ("timeline", "inferred")
             and start is not None
             and marked.get("impact_start") != start
             and detected is not None
@@ -288,7 +295,7 @@ class _Milestones(_Sections):
                 for e in events
             )
         ):
-            milestones["started_at"] = detected
+            milestones["started_at"], provenance["started_at"] = detected, "inferred"
             self.problem(
                 None,
                 "warning",
@@ -332,7 +339,7 @@ class _Milestones(_Sections):
         if not responses:
             return
         first = min(responses, key=lambda e: (e["at"], e["line"]))
-        milestones["acknowledged_at"], provenance["acknowledged_at"] = first["at"], "timeline"
+        milestones["acknowledged_at"], provenance["acknowledged_at"] = first["at"], "inferred"
         self.problem(
             first["line"],
             "warning",
@@ -383,7 +390,7 @@ class _Milestones(_Sections):
             second = timed[1]
             if second["at"] < bound and second["kind"] not in ("detected", "reported"):
                 first = second
-        milestones["started_at"], provenance["started_at"] = first["at"], "timeline"
+        milestones["started_at"], provenance["started_at"] = first["at"], "inferred"
         self.problem(
             first["line"],
             "warning",
