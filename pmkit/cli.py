@@ -6,7 +6,8 @@ Usage::
     pmkit load PATHS [-o snapshot/]
     pmkit report PATHS|SNAPSHOT [--quarter 2026Q3] [--previous 2026Q2] [--as-of TIME]
                  [--display-tz ZONE] [-o review.html]
-    pmkit latencies PATHS [--by quarter,team] [--durations a,b] [--format table|csv|json]
+    pmkit latencies PATHS [--by quarter,team] [--durations a,b] [--stated-only]
+                          [--format table|csv|json]
     pmkit themes PATHS [--n-themes N] [--format table|csv|json]
     pmkit check PATHS [--format table|csv|json]
     pmkit synth -n 200 -o DIR [--seed 0]
@@ -224,7 +225,7 @@ def _cmd_latencies(args: argparse.Namespace) -> int:
     pm = _load_any(args)
     by = [b.strip() for b in args.by.split(",") if b.strip()] if args.by else None
     names = [d.strip() for d in args.durations.split(",")] if args.durations else list(DURATIONS)
-    lat = latencies(pm, names)
+    lat = latencies(pm, names, inferred=not args.stated_only)
     s = summarize(lat, by=by, durations=names)
     cols = [
         *(by or []),
@@ -384,6 +385,11 @@ def _parser() -> argparse.ArgumentParser:
     paths(lt)
     lt.add_argument("--by", default="quarter", help="comma-separated columns, e.g. quarter,team")
     lt.add_argument("--durations", help="comma-separated names (default: all)")
+    lt.add_argument(
+        "--stated-only",
+        action="store_true",
+        help="leave out milestones the reader inferred (no line stated them)",
+    )
     fmt(lt)
     lt.set_defaults(func=_cmd_latencies)
 

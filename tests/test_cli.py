@@ -133,6 +133,23 @@ def test_latencies_table_csv_json(capsys: pytest.CaptureFixture[str], corpus: Pa
     assert all(isinstance(r["median_seconds"], float | None) for r in records)
 
 
+def test_latencies_stated_only_leaves_out_inferred_milestones(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    args = ["-q", "latencies", str(corpus), "--durations", "time_to_acknowledge"]
+    code, out, _ = run(capsys, *args, "--format", "json")
+    assert code == 0
+    every = sum(r["n"] for r in json.loads(out))
+    code, out, _ = run(capsys, *args, "--stated-only", "--format", "json")
+    assert code == 0
+    stated = sum(r["n"] for r in json.loads(out))
+    pm = pmkit.load(corpus, progress=False)
+    inferred = pm.incidents["acknowledged_from"] == "inferred"
+    assert inferred.any()  # the synthetic corpus has acknowledgements no line states
+    lat = pmkit.latencies(pm, "time_to_acknowledge")
+    assert every - stated == int(lat.loc[inferred.to_numpy(), "time_to_acknowledge"].notna().sum())
+
+
 def test_latencies_unknown_column_is_exit_1(
     capsys: pytest.CaptureFixture[str], corpus: Path
 ) -> None:

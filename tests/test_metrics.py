@@ -28,6 +28,7 @@ from pmkit.metrics._summary import exact_ranks, min_n_exact
 from pmkit.testing import make_postmortems
 
 STRING = schema.STRING
+PROVENANCE = schema.PROVENANCE
 T0 = pd.Timestamp("2026-07-01T10:00Z")
 
 
@@ -108,6 +109,41 @@ def test_latencies_exact_values_reasons_and_dtypes() -> None:
         }
     )
     pd.testing.assert_frame_equal(lat, expected)
+
+
+def test_latencies_can_leave_out_inferred_milestones() -> None:
+    inc = tiny()
+    inc["started_from"] = pd.array(["timeline", "timeline", "inferred", None], dtype=PROVENANCE)
+    inc["detected_from"] = pd.array(["inferred", None, "inferred", "timeline"], dtype=PROVENANCE)
+    inc["acknowledged_from"] = pd.array(["timeline", "inferred", None, None], dtype=PROVENANCE)
+    names = ["time_to_detect", "time_to_acknowledge", "time_to_resolve"]
+    everything = latencies(inc, names)
+    pd.testing.assert_frame_equal(everything, latencies(tiny(), names))  # the default keeps them
+    stated = latencies(inc, names, inferred=False)
+    for name, want in zip(
+        names, [[None, None, None, None], [None, None, None, 1], [100, 60, None, None]], strict=True
+    ):
+        pd.testing.assert_series_equal(stated[name], minutes(want), check_names=False)
+    assert list(stated["exclusion_reason"]) == [
+        "time_to_detect: detected_at inferred; time_to_acknowledge: detected_at inferred",
+        "time_to_detect: detected_at missing; time_to_acknowledge: detected_at missing",
+        # an inferred milestone is not used at all, so it is the reason, not the order
+        "time_to_detect: started_at and detected_at inferred; "
+        "time_to_acknowledge: detected_at inferred; "
+        "time_to_resolve: resolved_at missing (incident still open)",
+        "time_to_detect: started_at missing; time_to_resolve: started_at and resolved_at missing",
+    ]
+    # an open incident whose start was inferred is no censored observation either
+    cens = latencies(inc, ["time_to_resolve"], censored=True, as_of="2026-07-01T12:00Z")
+    assert cens["time_to_resolve_at_least"].notna().tolist() == [False, False, True, False]
+    cens = latencies(
+        inc, ["time_to_resolve"], censored=True, as_of="2026-07-01T12:00Z", inferred=False
+    )
+    assert cens["time_to_resolve_at_least"].notna().tolist() == [False] * 4
+    # a frame without the _from columns has nothing inferred
+    pd.testing.assert_frame_equal(
+        latencies(tiny(), names, inferred=False), latencies(tiny(), names)
+    )
 
 
 def test_latencies_accepts_collection_custom_pairs_and_one_name() -> None:

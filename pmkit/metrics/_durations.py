@@ -181,6 +181,9 @@ def _reason_array(name: str, d: Duration, code: np.ndarray) -> pa.Array:
         f"{name}: {d.start} and {d.end} missing; ",
         f"{name}: {d.end} before {d.start}; ",
         f"{name}: {d.end} missing (incident still open); ",
+        f"{name}: {d.start} inferred; ",
+        f"{name}: {d.end} inferred; ",
+        f"{name}: {d.start} and {d.end} inferred; ",
     ]
     # every text ends with the separator, so joining needs no null handling
     # (pyarrow 26's null_handling="skip" drops rows when the first one is all null)
@@ -189,10 +192,22 @@ def _reason_array(name: str, d: Duration, code: np.ndarray) -> pa.Array:
     ).cast(pa.large_string())
 
 
+def inferred_mask(inc: pd.DataFrame, col: str) -> np.ndarray:
+    """Rows whose ``col`` milestone was inferred (its ``_from`` column says ``inferred``)."""
+    source = col.removesuffix("_at") + "_from"
+    if source not in inc:
+        return np.zeros(len(inc), bool)
+    return (inc[source].astype(object) == "inferred").to_numpy(dtype=bool, na_value=False)
+
+
 def duration_values(
-    inc: pd.DataFrame, name: str, d: Duration, open_: np.ndarray
+    inc: pd.DataFrame, name: str, d: Duration, open_: np.ndarray, *, inferred: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(microseconds, reason code) of one duration; invalid rows hold int64 min."""
+    """(microseconds, reason code) of one duration; invalid rows hold int64 min.
+
+    With ``inferred=False`` a duration one of whose milestones was inferred is
+    left out too (codes 6 to 8).
+    """
     start = as_micros(inc[d.start], f"incidents.{d.start}")
     end = as_micros(inc[d.end], f"incidents.{d.end}")
     s_na, e_na = start == _NAT, end == _NAT
@@ -206,6 +221,12 @@ def duration_values(
     backwards = both & (diff < 0)
     code[backwards] = 4
     diff[backwards] = _NAT
+    if not inferred:
+        s_inf, e_inf = inferred_mask(inc, d.start), inferred_mask(inc, d.end)
+        code[both & s_inf & ~e_inf] = 6
+        code[both & e_inf & ~s_inf] = 7
+        code[both & s_inf & e_inf] = 8
+        diff[both & (s_inf | e_inf)] = _NAT
     return diff, code
 
 
@@ -215,6 +236,7 @@ def latencies(
     *,
     censored: bool = False,
     as_of: Any = None,
+    inferred: bool = True,
 ) -> pd.DataFrame:
     """One row per incident with its grouping columns and one column per duration.
 
@@ -235,6 +257,12 @@ def latencies(
     as_of : str, Timestamp or None
         The time open incidents are observed until (tz-aware). ``None`` means the
         latest timestamp in the table; the clock is never read.
+    inferred : bool, default True
+        ``False`` leaves out every duration with a milestone the reader only
+        inferred (provenance ``inferred`` in the ``<milestone>_from`` column:
+        no line stated it, a ``milestone.inferred`` problem says from what it
+        was taken), with the reason ``"<milestone> inferred"``: statistics on
+        stated times alone.
 
     Returns
     -------
@@ -284,7 +312,7 @@ def latencies(
     reasons: list[pa.Array] = []
     values: dict[str, np.ndarray] = {}
     for name, d in chosen.items():
-        diff, code = duration_values(inc, name, d, open_)
+        diff, code = duration_values(inc, name, d, open_, inferred=inferred)
         values[name] = diff
         out[name] = pd.Series(diff.view("timedelta64[us]"), dtype=DURATION)
         reasons.append(_reason_array(name, d, code))
@@ -295,6 +323,8 @@ def latencies(
             start = as_micros(inc[d.start], f"incidents.{d.start}")
             end = as_micros(inc[d.end], f"incidents.{d.end}")
             cens = open_ & (start != _NAT) & (end == _NAT) & (start <= until)
+            if not inferred:
+                cens &= ~inferred_mask(inc, d.start)
             at_least = np.where(cens, until - start, _NAT)
             out[f"{name}_at_least"] = pd.Series(at_least.view("timedelta64[us]"), dtype=DURATION)
     if reasons and len(inc):
