@@ -197,6 +197,13 @@ REAL_LINES = [
     ("IPS enables employee's Okta account", "action"),
     ("All checkout requests are blocked by the new WAF rule", "note"),
     ("Let's Encrypt revoked our certificate", "note"),
+    # every instance running again is the recovery; closing the issue is the resolution
+    ("All fluentd DaemonSets were running with correct ARN again", "resolved"),
+    ("The fluentd DaemonSets were being restarted with correct ARN", "mitigated"),
+    (
+        "CNI security team closed the issue, and law enforcement reports, as a false positive",
+        "resolved",
+    ),
     ("Received a notification from PagerDuty about high latency", "detected"),
     ("The health check reported that disk usage was at 95%", "note"),
     ("Our support team posted on the community forum", "note"),

@@ -78,10 +78,6 @@ READER_MISSES: dict[str, str] = {
         "fix' restored service (started_at is right: 12:13 'Applied disruptive Alcide "
         "admission controller')"
     ),
-    "PM2022-002-Logs-not-shipped-to-CloudWatch.md": (
-        "13:49 'All fluentd DaemonSets were running with correct ARN again' is classified "
-        "a note, so resolved_at is missing"
-    ),
     "PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md": (
         "started_at is 10-29 01:02 'AMI released' (no impact yet); impact began 10-31 07:30 "
         "when the roll-over picked up the AMI; detected_at is 17:45 'NodeNotReady events "

@@ -47,10 +47,15 @@ _EVENTS: Rules = (
             r"\bresolved\)",
             r"(?<!not )(?<!n't )(?<!to be )\bresolved\b",
             r"\bincident (?:was |is |has been )?closed\b",
-            r"\bclosed the incident\b",
+            # "CNI security team closed the issue ... as a false positive"
+            r"\bclosed (?:the |this )?(?:incident|issue|case|ticket)\b",
             r"\boutage (?:was |is )?closed\b",
             r"\ball[- ]clear\b",
             r"\bfully (?:recovered|restored|operational|functional)\b",
+            # every instance back, not the first: "All fluentd DaemonSets were running with
+            # correct ARN again" (one "running again" is a mitigation)
+            r"^all (?:[\w-]+ ){0,3}(?:are|were|is|was|have been) (?:now )?"
+            r"(?:running|working|functioning|operational|healthy)\b[^.;]{0,40}\bagain\b",
             r"\bback online\b",
             r"\bback to (?:a )?(?:normal|functional|working)\b",
             r"\b(?:verified|confirmed) (?:working|operational)\b",
