@@ -567,6 +567,9 @@ def test_vocabulary_is_a_value() -> None:
         ("bug bounty submission", "third_party"),
         ("it was reported to us by a partner", "third_party"),
         ("CI failed on main", "automated_test"),
+        # a team using the service told the responders; their own security team did not
+        ("we've been notified by PAX team that some of their PODs aren't launching", "customer"),
+        ("we were notified by the security team", None),
         ("test failure in nightly", "automated_test"),
         ("synthetic check failing", "automated_test"),
         ("canary went red", "automated_test"),

@@ -70,10 +70,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md", "mitigated_at"): (
         "pmkit reads 2023-04-11 22:04"
     ),
-    (
-        "dfds/PM2024-002-PODs-not-able-to-start-while-being-moved-to-new-nodes-during-AMI-update.md",
-        "detection_source",
-    ): "pmkit reads unknown",
 }
 
 CASES = [(f, k) for f, exp in EXPECTED.items() for k in exp] + [

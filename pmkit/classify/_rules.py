@@ -212,6 +212,12 @@ _DETECTION: Rules = (
         "customer",
         (
             r"\bcustomers?\b",
+            # a team that uses the service told the responders: "we've been notified by
+            # PAX team", "Alerted by end-user team" (not the responders' own security or
+            # operations team)
+            r"\b(?:notified|alerted|informed|told|contacted) by (?:the |an? )?"
+            r"(?!(?:[\w-]+ )?(?:security|sre|ops|devops|operations|on-?call) team)"
+            r"(?:[\w-]+ ){0,2}teams?\b",
             r"\bclients?\b (?:\w+ )?report",
             r"\b(?:end[- ])?users? (?:\w+ )?"
             r"(?:report(?:ed|s|ing)?|complain\w*|reached out|alerted)\b",
