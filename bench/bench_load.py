@@ -8,7 +8,10 @@ folder, then measures, in the same run:
   (microseconds per document, the figure the parser's speed-ups move);
 - ``pmkit.load`` on the folder (documents per second, and x the floor);
 - writing the Parquet snapshot and reloading it (twice: the first reload also
-  pays for fresh memory pages, the second shows pmkit's own cost).
+  pays for fresh memory pages, the second shows pmkit's own cost);
+- reloading it in a fresh process, as a notebook does, with the memory pool
+  pmkit reads into (jemalloc) and with pyarrow's default pool (mimalloc), the
+  baseline.
 
 Targets (issue 2): 100k documents in under 6 s on 2 cores (within 5x of the
 read floor); reloading the 100k snapshot in under 1 s.
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +46,23 @@ def _floor(files: list[Path]) -> float:
     for f in files:
         total += len(f.read_bytes())
     return time.perf_counter() - t
+
+
+def _fresh_reload(snap: Path, pool: str | None) -> float:
+    """Seconds ``pmkit.read_parquet`` takes in a new process (``pool``: force that one)."""
+    env = dict(os.environ)
+    env.pop("ARROW_DEFAULT_MEMORY_POOL", None)
+    if pool is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = pool
+    code = (
+        "import sys, time, pmkit\n"
+        "t = time.perf_counter(); pmkit.read_parquet(sys.argv[1])\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(snap)], env=env, check=True, capture_output=True, text=True
+    )
+    return float(out.stdout)
 
 
 def run(n: int, root: Path) -> dict[str, float]:
@@ -74,13 +96,18 @@ def run(n: int, root: Path) -> dict[str, float]:
     t = time.perf_counter()
     pmkit.read_parquet(snap)
     again_s = time.perf_counter() - t
+    # medians of three: the default pool's first read swings widely
+    fresh = statistics.median(_fresh_reload(snap, None) for _ in range(3))
+    fresh_default = statistics.median(_fresh_reload(snap, "mimalloc") for _ in range(3))
     c = pm.counts()
     print(
         f"n={n:>7,}  generate {gen:6.1f} s | "
         f"read floor {floor:6.2f} s ({n / floor:9,.0f} docs/s) | "
         f"pmkit.load {load_s:6.2f} s ({n / load_s:7,.0f} docs/s, {load_s / floor:4.1f}x floor; "
         f"one process {per_doc * 1e6:4.0f} us/doc) | "
-        f"parquet write {write_s:5.2f} s, reload {reload_s:5.2f} s (again {again_s:4.2f} s) | "
+        f"parquet write {write_s:5.2f} s, reload {reload_s:5.2f} s (again {again_s:4.2f} s; "
+        f"new process {fresh:4.2f} s, with pyarrow's default pool {fresh_default:4.2f} s: "
+        "medians of 3) | "
         f"{c['events']:,} events, {c['problems']:,} problems"
     )
     shutil.rmtree(folder, ignore_errors=True)

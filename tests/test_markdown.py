@@ -404,6 +404,53 @@ def test_snapshot_from_before_inferred_provenance_reads_back(tmp_path: Path) -> 
     pd.testing.assert_frame_equal(back.incidents, pm.incidents)
 
 
+def test_snapshot_reads_into_jemalloc_unless_a_pool_was_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmkit.io import parquet
+
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    pm.to_parquet(tmp_path / "snap")
+    used: list[str] = []
+    real = parquet.pq.read_table
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        used.append(pa.default_memory_pool().backend_name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parquet.pq, "read_table", spy)
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    mimalloc = pa.mimalloc_memory_pool()
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(mimalloc)
+    try:
+        back = pmkit.read_parquet(tmp_path / "snap")
+        assert used == ["jemalloc"] * 5
+        assert pa.default_memory_pool().backend_name == "mimalloc"  # restored
+        pd.testing.assert_frame_equal(back.incidents, pm.incidents)
+        used.clear()
+        pa.set_memory_pool(pa.system_memory_pool())  # the user's choice is kept
+        pmkit.read_parquet(tmp_path / "snap")
+        assert used == ["system"] * 5
+        used.clear()
+        pa.set_memory_pool(mimalloc)
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        pmkit.read_parquet(tmp_path / "snap")
+        assert used == ["mimalloc"] * 5
+        # restored after a failed read too
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        (tmp_path / "snap" / "events.parquet").write_bytes(b"not parquet")
+        with pytest.raises(
+            ParseError,
+            match=r"events.parquet cannot be read as Parquet .*"
+            r"write it again with pm.to_parquet",
+        ):
+            pmkit.read_parquet(tmp_path / "snap")
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+    finally:
+        pa.set_memory_pool(previous)
+
+
 def test_snapshot_write_is_atomic(tmp_path: Path) -> None:
     pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
     pm.to_parquet(tmp_path / "snap")
