@@ -95,6 +95,24 @@ def test_exclusions_add_up(review: report.Report) -> None:
         assert int(part["n_used"].iloc[0] + part["n_excluded"].sum()) == review.facts["n_quarter"]
 
 
+def test_quality_counts_values_that_rest_on_inferred_milestones(
+    review: report.Report, sample: Postmortems, page: str
+) -> None:
+    ex = review.frames["exclusions_quarter"].drop_duplicates("duration").set_index("duration")
+    inc = sample.incidents[pmkit.latencies(sample)["quarter"].eq("2026Q3").to_numpy(bool)]
+    lat = pmkit.latencies(inc)
+    for d, row in ex.iterrows():
+        dur = DURATIONS[str(d)]
+        rests = (inc[dur.start.replace("_at", "_from")] == "inferred") | (
+            inc[dur.end.replace("_at", "_from")] == "inferred"
+        )
+        want = int((rests.to_numpy(bool) & lat[str(d)].notna().to_numpy()).sum())
+        assert row["n_inferred"] == want, d
+    # the sample's timelines leave some acknowledgements unstated
+    assert ex.loc["time_to_acknowledge", "n_inferred"] > 0
+    assert "of them inferred" in page
+
+
 def test_completeness_lists_only_postmortems_with_gaps(review: report.Report, page: str) -> None:
     comp = review.frames["completeness"]
     gaps = comp[comp["missing"] != ""]

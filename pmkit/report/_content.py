@@ -127,24 +127,30 @@ def _mask(s: pd.Series, values: Any) -> np.ndarray:
     return np.asarray(s.isin(vals).to_numpy(dtype=bool, na_value=False))
 
 
-def _exclusions(lat: pd.DataFrame, durations: tuple[str, ...]) -> pd.DataFrame:
-    """Per duration and reason, how many incidents of ``lat`` have no value."""
+def _exclusions(
+    lat: pd.DataFrame, durations: tuple[str, ...], stated: pd.DataFrame
+) -> pd.DataFrame:
+    """Per duration and reason, how many incidents of ``lat`` have no value.
+
+    ``n_inferred``: how many of the values used rest on a milestone the reader
+    inferred; ``stated`` is ``latencies(..., inferred=False)`` of the same rows.
+    """
     rows: list[dict[str, Any]] = []
     reasons = lat["exclusion_reason"].astype(object).where(lat["exclusion_reason"].notna(), "")
     for d in durations:
         n_missing = int(lat[d].isna().sum())
+        n_inferred = int((lat[d].notna().to_numpy() & stated[d].isna().to_numpy()).sum())
         counts: dict[str, int] = {}
         for text in reasons[lat[d].isna().to_numpy()]:
             parts = [p for p in str(text).split("; ") if p.startswith(f"{d}: ")]
             why = parts[0][len(d) + 2 :] if parts else "no value"
             counts[why] = counts.get(why, 0) + 1
+        used = {"duration": d, "n_used": len(lat) - n_missing, "n_inferred": n_inferred}
         if not n_missing:
-            rows.append({"duration": d, "n_used": len(lat), "reason": "", "n_excluded": 0})
+            rows.append({**used, "reason": "", "n_excluded": 0})
         for why, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            rows.append(
-                {"duration": d, "n_used": len(lat) - n_missing, "reason": why, "n_excluded": n}
-            )
-    return pd.DataFrame(rows, columns=["duration", "n_used", "reason", "n_excluded"])
+            rows.append({**used, "reason": why, "n_excluded": n})
+    return pd.DataFrame(rows, columns=["duration", "n_used", "n_inferred", "reason", "n_excluded"])
 
 
 def _per_team(
@@ -252,11 +258,14 @@ def build(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, go.Figure], dict[str, Any]]:
     """The review's frames, figures and facts (verdicts, counts, notes)."""
     lat = latencies(pm)
-    lat_q = lat[_mask(lat["quarter"], quarter)].reset_index(drop=True)
+    stated = latencies(pm, HEADLINE_DURATIONS, inferred=False)
+    in_q = _mask(lat["quarter"], quarter)
+    lat_q = lat[in_q].reset_index(drop=True)
     pair = [q for q in (previous, quarter) if q is not None]
     lat_pair = lat[_mask(lat["quarter"], pair)].reset_index(drop=True)
     quarters = [q for q in _quarters(lat) if q <= quarter][-HISTORY:]
-    lat_hist = lat[_mask(lat["quarter"], quarters)].reset_index(drop=True)
+    in_hist = _mask(lat["quarter"], quarters)
+    lat_hist = lat[in_hist].reset_index(drop=True)
     ids_q = set(lat_q["incident_id"].astype(str))
     inc = pm.incidents
     titles = {
@@ -287,8 +296,8 @@ def build(
     figures["median_trend"] = plots.median_trend(
         trend, title="median per quarter, with 95% intervals"
     )
-    frames["exclusions_history"] = _exclusions(lat_hist, HEADLINE_DURATIONS)
-    frames["exclusions_quarter"] = _exclusions(lat_q, HEADLINE_DURATIONS)
+    frames["exclusions_history"] = _exclusions(lat_hist, HEADLINE_DURATIONS, stated[in_hist])
+    frames["exclusions_quarter"] = _exclusions(lat_q, HEADLINE_DURATIONS, stated[in_q])
     facts["no_quarter"] = int(lat["quarter"].isna().sum())
 
     # detection source

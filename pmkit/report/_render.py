@@ -407,6 +407,7 @@ def quality(r: Report) -> Markup:
     ecols = [
         ("duration", "duration", text),
         ("n_used", "incidents used", count),
+        ("n_inferred", "of them inferred", count),
         ("n_excluded", "left out", count),
         ("reason", "why", lambda v: v or "(none left out)"),
     ]
@@ -423,9 +424,11 @@ def quality(r: Report) -> Markup:
         _p(
             f"Incidents of {r.quarter} left out of each duration's figures and statistics, and "
             "why (a missing milestone, or an end before its start; still-open incidents are "
-            "censored, not timed)."
+            "censored, not timed). \"Of them inferred\" counts the values used that rest "
+            "on a milestone no line of the postmortem states, which the reader inferred (each a "
+            "milestone.inferred problem; pmkit.latencies(pm, inferred=False) leaves them out)."
         ),
-        table(ex, ecols, name="exclusions", numeric=("n_used", "n_excluded")),
+        table(ex, ecols, name="exclusions", numeric=("n_used", "n_inferred", "n_excluded")),
         _p(
             f"{no_q} incident(s) have no occurred_at or started_at time and so belong to no "
             "quarter: they are in no quarterly figure."
