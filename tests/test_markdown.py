@@ -327,8 +327,17 @@ def test_date_from_file_name_and_missing_timeline() -> None:
     assert inc["occurred_at"] == T("2022-03-04", tz="UTC")
     assert inc["summary"] == "Something broke."
     assert "timeline.missing" in codes(pm)
+    msg = pm.problems.loc[pm.problems["code"] == "timeline.missing", "message"].iloc[0]
+    assert msg.startswith("no Timeline section and no times in the text;")
     pm = read("# Outage\n", "untitled.md")
     assert "date.missing" in codes(pm)
+    # times read from prose are said to be less sure, not said to be absent
+    pm = read(
+        "# Outage\n\nAt 10:00 UTC the database failed; at 10:20 UTC we failed over.\n",
+        "2022-03-04-db.md",
+    )
+    msg = pm.problems.loc[pm.problems["code"] == "timeline.missing", "message"].iloc[0]
+    assert msg.startswith("no Timeline section; 2 time(s) were read from the prose")
 
 
 def test_out_of_order_line_is_kept_and_warned() -> None:

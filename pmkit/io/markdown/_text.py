@@ -278,7 +278,8 @@ def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
     """Split a sentence with several clock times into one clause per time.
 
     "Around 9:30 UTC the record propagated again and by 9:40 UTC traffic had
-    returned to normal" gives two clauses, so each time keeps its own words.
+    returned to normal" gives two clauses, so each time keeps its own words;
+    a comma, "and" or a semicolon before the next time ends a clause.
     """
     out: list[str] = []
     start, m = 0, first
@@ -292,7 +293,11 @@ def _clauses(sentence: str, first: timeparse.TimeMatch) -> list[str]:
             # "between 12:17 and 12:30 UTC": one clause, read at the range's start
             m = dataclasses.replace(nxt, start=pos, end=m.end + nxt.end)
             continue
-        cut = max(sentence.rfind(", ", m.end, pos), sentence.rfind(" and ", m.end, pos))
+        cut = max(
+            sentence.rfind(", ", m.end, pos),
+            sentence.rfind(" and ", m.end, pos),
+            sentence.rfind("; ", m.end, pos),
+        )
         if cut <= m.end:
             break
         out.append(sentence[start:cut])
