@@ -138,12 +138,14 @@ def explorer(
 ) -> Any:
     """Filter incidents and see their latencies, trends, survival and phases update.
 
-    Controls: quarter range, team, service, severity, detection source and
-    duration. Views: a count of incidents shown and excluded, the latency
-    distribution per quarter (:func:`pmkit.plots.latency_distribution`), the
-    median per quarter and team (:func:`pmkit.plots.median_trend`), the
-    Kaplan–Meier curve per team (:func:`pmkit.plots.survival_curves`) and the
-    phases of the most recent incidents (:func:`pmkit.plots.phase_timeline`).
+    Controls: quarter range, team, service, severity, detection source,
+    duration, and "stated times only" (leave out durations that rest on a
+    milestone the reader inferred, see :func:`pmkit.latencies`). Views: a
+    count of incidents shown and excluded, the latency distribution per
+    quarter (:func:`pmkit.plots.latency_distribution`), the median per quarter
+    and team (:func:`pmkit.plots.median_trend`), the Kaplan–Meier curve per
+    team (:func:`pmkit.plots.survival_curves`) and the phases of the most
+    recent incidents (:func:`pmkit.plots.phase_timeline`).
 
     Parameters
     ----------
@@ -159,7 +161,7 @@ def explorer(
     -------
     ipywidgets.VBox
         With ``controls`` (``quarters``, ``team``, ``service``, ``severity``,
-        ``detection_source``, ``duration``), ``figures`` (``latency``,
+        ``detection_source``, ``duration``, ``stated_only``), ``figures`` (``latency``,
         ``trend``, ``survival``, ``phases``), ``frames`` (``incidents``,
         ``latencies``, ``summary``) and ``counts`` (``shown``, ``excluded``).
     """
@@ -168,6 +170,7 @@ def explorer(
     if duration not in DURATIONS:
         raise UsageError(f"unknown duration {duration!r}; the durations are {', '.join(DURATIONS)}")
     lat_all = latencies(pm)
+    lat_stated: list[pd.DataFrame] = []  # computed when first asked for
     inc_all = pm.incidents
     quarters = _quarters(lat_all)
     colors = plots.team_colors(inc_all["team"])
@@ -188,6 +191,10 @@ def explorer(
     controls["duration"] = w.Dropdown(
         options=list(DURATIONS), value=duration, description="Duration"
     )
+    controls["stated_only"] = w.Checkbox(
+        value=False, description="Stated times only", indent=False,
+        tooltip="leave out durations that rest on a milestone no line states",
+    )  # fmt: skip
     for name, c in controls.items():
         _hook(c, name)
         c.style = {"description_width": "initial"}
@@ -195,7 +202,7 @@ def explorer(
     outs = {name: _hook(w.Output(layout=layout), f"fig-{name}") for name in
             ("latency", "trend", "survival", "phases")}  # fmt: skip
     rows = [
-        w.HBox([controls[k] for k in ("quarters", "duration") if k in controls]),
+        w.HBox([controls[k] for k in ("quarters", "duration", "stated_only") if k in controls]),
         w.HBox([controls[k] for k in ("team", "service", "severity", "detection_source")]),
         count,
         *outs.values(),
@@ -219,8 +226,11 @@ def explorer(
     def refresh() -> None:
         keep = mask()
         d = controls["duration"].value
+        stated = bool(controls["stated_only"].value)
+        if stated and not lat_stated:
+            lat_stated.append(latencies(pm, inferred=False))
         inc = inc_all[keep].reset_index(drop=True)
-        lat = lat_all[keep].reset_index(drop=True)
+        lat = (lat_stated[0] if stated else lat_all)[keep].reset_index(drop=True)
         by_q = summarize(lat, by="quarter", durations=d)
         by_team = summarize(lat, by=["quarter", "team"], durations=d)
         missing = int(by_q["n_excluded"].sum()) if len(by_q) else 0
@@ -230,14 +240,15 @@ def explorer(
             f"<div class='pmkit-count' data-shown='{shown}' data-excluded='{excluded}'>"
             f"<b>{shown}</b> incidents shown, {excluded} excluded by the filters; "
             f"{missing} of those shown have no {html.escape(d)} "
-            "(missing or out-of-order timestamps)</div>"
+            f"(missing{', inferred' if stated else ''} or out-of-order timestamps)</div>"
         )
         figs = {
             "latency": plots.latency_distribution(lat, by_q, duration=d),
             "trend": plots.median_trend(by_team, color="team", colors=colors),
             "survival": plots.survival_curves(
-                survival(inc, d, by="team") if len(inc) else _empty_km(), color="team",
-                colors=colors, title=f"{d}: share of incidents still lasting (Kaplan–Meier)",
+                survival(inc, d, by="team", inferred=not stated) if len(inc) else _empty_km(),
+                color="team", colors=colors,
+                title=f"{d}: share of incidents still lasting (Kaplan–Meier)",
             ),
             "phases": plots.phase_timeline(inc, tz=tz, max_incidents=max_incidents),
         }  # fmt: skip

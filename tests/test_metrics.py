@@ -146,6 +146,18 @@ def test_latencies_can_leave_out_inferred_milestones() -> None:
     )
 
 
+def test_survival_can_leave_out_inferred_milestones() -> None:
+    inc = make_postmortems(80, seed=2).incidents.copy()
+    inferred = (np.arange(len(inc)) % 4 == 0) & inc["started_at"].notna().to_numpy()
+    inc.loc[inferred, "started_from"] = "inferred"
+    without = inc.copy()
+    without.loc[inferred, "started_at"] = pd.NaT
+    pd.testing.assert_frame_equal(
+        survival(inc, "time_to_detect", inferred=False), survival(without, "time_to_detect")
+    )
+    assert not survival(inc, "time_to_detect").equals(survival(without, "time_to_detect"))
+
+
 def test_latencies_accepts_collection_custom_pairs_and_one_name() -> None:
     pm = make_postmortems(30, seed=5)
     custom = latencies(pm, {"time_to_report": ("started_at", "reported_at")})

@@ -59,6 +59,27 @@ def test_explorer_quarters_duration_and_combined_filters(pm: pmkit.Postmortems) 
     assert (inc["detection_source"].astype(str) == "customer").all()
 
 
+def test_explorer_stated_times_only_leaves_out_inferred_milestones(
+    pm: pmkit.Postmortems,
+) -> None:
+    inc = pm.incidents.copy()
+    inferred = np.arange(len(inc)) % 3 == 0
+    inc.loc[inferred, "detected_from"] = "inferred"
+    mine = pmkit.Postmortems(**{**pm.tables, "incidents": inc})
+    view = widgets.explorer(mine)
+    known = view.frames["latencies"]["time_to_detect"].notna().to_numpy()
+    assert "stated_only" in view.controls
+    view.controls["stated_only"].value = True
+    lat = view.frames["latencies"]
+    assert lat["time_to_detect"].notna().tolist() == (known & ~inferred).tolist()
+    assert lat.loc[inferred & known, "exclusion_reason"].str.contains("detected_at inferred").all()
+    assert "missing, inferred or out-of-order" in view.children[2].value
+    n = view.frames["summary"]["n"].sum()
+    assert n == int((known & ~inferred).sum())
+    view.controls["stated_only"].value = False
+    assert view.frames["latencies"]["time_to_detect"].notna().tolist() == known.tolist()
+
+
 def test_explorer_with_nothing_left_shows_empty_figures(pm: pmkit.Postmortems) -> None:
     view = widgets.explorer(pm)
     view.controls["team"].value = "search"

@@ -83,6 +83,7 @@ def survival(
     by: str | Sequence[str] | None = None,
     as_of: Any = None,
     confidence: float = 0.95,
+    inferred: bool = True,
 ) -> pd.DataFrame:
     """Kaplan–Meier curve of a duration, counting still-open incidents as censored.
 
@@ -106,6 +107,9 @@ def survival(
         latest timestamp in the incidents table, never the clock.
     confidence : float, default 0.95
         Level of the pointwise log-log interval.
+    inferred : bool, default True
+        ``False`` leaves out incidents whose start or end milestone the reader
+        inferred, as :func:`latencies` does.
 
     Returns
     -------
@@ -134,7 +138,7 @@ def survival(
     names = [duration] if isinstance(duration, str) else duration
     if not isinstance(duration, str) and len(duration) != 1:
         raise UsageError(f"survival takes one duration, got {len(duration)}: {list(duration)}")
-    lat = latencies(incidents_frame(pm), names, censored=True, as_of=as_of)
+    lat = latencies(incidents_frame(pm), names, censored=True, as_of=as_of, inferred=inferred)
     name = duration if isinstance(duration, str) else next(iter(duration))
     keys = check_by(lat, by)
     obs_all = lat[name].to_numpy().view(np.int64)
