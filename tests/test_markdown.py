@@ -927,6 +927,28 @@ def test_first_response_after_detection_is_the_acknowledgement() -> None:
     assert (inc["started_from"], inc["detected_from"], inc["mitigated_from"]) == ("timeline",) * 3
 
 
+def test_no_acknowledgement_is_inferred_from_a_line_with_only_a_date() -> None:
+    # chia 2023-05-08: a bug report, then a release months later; the release
+    # says nothing about how fast anyone responded
+    text = (
+        "# T\n\n## Timeline (all times PST)\n\n"
+        "10/22/2022 - A researcher submitted a bug report via bugcrowd.\n\n"
+        "02/15/2023 - Version 1.7.0 was released that stops accepting new connections.\n"
+    )
+    pm = read(text)
+    inc = pm.incidents.iloc[0]
+    assert inc["detected_at"] == T("2022-10-22 07:00", tz="UTC")
+    assert pd.isna(inc["acknowledged_at"]) and pd.isna(inc["acknowledged_from"])
+    assert "milestone.inferred" not in codes(pm)
+    # with a clock time the same line is inferred as before
+    text = text.replace("02/15/2023 -", "10/22/2022 14:00 -")
+    inc = read(text).incidents.iloc[0]
+    assert (inc["acknowledged_at"], inc["acknowledged_from"]) == (
+        T("2022-10-22 21:00", tz="UTC"),  # "PST" in October is PDT
+        "inferred",
+    )
+
+
 def test_without_detection_the_change_at_the_start_is_no_acknowledgement() -> None:
     # dfds PM2019-010: the response after the start acknowledges; the change that
     # started it does not

@@ -320,9 +320,11 @@ class _Milestones(_Sections):
         "he escalated to the team") is someone working on the incident, so the
         first such line at or after the ``detected`` time (after the ``start``,
         when no line states the detection), and before the mitigation, is when it
-        was acknowledged. Both are stated times, never inferred ones; with
-        neither (only after a late acknowledgement line was dropped), the first
-        response before the mitigation.
+        was acknowledged, if the line has a clock time (a date alone says on
+        which day someone responded, not how fast). Both bounds are stated
+        times, never inferred ones; with neither (only after a late
+        acknowledgement line was dropped), the first response before the
+        mitigation.
         """
         after = detected if detected is not None else start
         mitigated = milestones["mitigated_at"]
@@ -331,6 +333,8 @@ class _Milestones(_Sections):
             for e in events
             if e["kind"] in _RESPONSES
             and e["at"] is not None
+            # a line with only a date says on which day, not how fast, someone responded
+            and e["time_precision"] != "day"
             # at the detection, or after the start (a change at the start caused it);
             # with neither, only before the mitigation (a late acknowledgement was dropped)
             and (after is None or (e["at"] >= after if detected is not None else e["at"] > after))
