@@ -424,7 +424,7 @@ def quality(r: Report) -> Markup:
         _p(
             f"Incidents of {r.quarter} left out of each duration's figures and statistics, and "
             "why (a missing milestone, or an end before its start; still-open incidents are "
-            "censored, not timed). \"Of them inferred\" counts the values used that rest "
+            'censored, not timed). "Of them inferred" counts the values used that rest '
             "on a milestone no line of the postmortem states, which the reader inferred (each a "
             "milestone.inferred problem; pmkit.latencies(pm, inferred=False) leaves them out)."
         ),
