@@ -49,8 +49,11 @@ CHECKS: dict[str, tuple[str, str]] = {
     "action.no_owner": ("error", "action without owner"),
     "action.no_due": ("error", "action without due date"),
     "timeline.missing": ("warning", "no Rough Timeline"),
-    "timeline.no_start": ("warning", "no impact start time"),
-    "timeline.no_detect_time": ("warning", "no detection time"),
+    "timeline.no_start": ("warning", "no impact start time stated (mark that line [start])"),
+    "timeline.no_detect_time": (
+        "warning",
+        "no detection time stated (mark that line [detected])",
+    ),
     "timeline.no_resolve_time": ("warning", "no resolution time"),
     **{
         f"step.no_{step}": ("warning", f"no {title} ideas or actions")
@@ -74,6 +77,12 @@ def _per_incident(
     return counts.reindex(ids.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
 
 
+def _stated(inc: pd.DataFrame, col: str) -> np.ndarray:
+    """Incidents whose ``col`` milestone is known and was not inferred."""
+    known: np.ndarray = inc[col].notna().to_numpy(dtype=bool)
+    return known & ~schema.inferred_mask(inc, col)
+
+
 def completeness(pm: Postmortems) -> pd.DataFrame:
     """Which canvas steps each postmortem filled in, with a 0..1 score.
 
@@ -88,7 +97,9 @@ def completeness(pm: Postmortems) -> pd.DataFrame:
         One row per incident: ``incident_id``, ``team``, ``source``;
         booleans ``has_summary`` (non-blank), ``has_timeline`` (any event),
         ``has_start``, ``has_detect_time``, ``has_resolve_time`` (the
-        ``started_at``, ``detected_at``, ``resolved_at`` milestones),
+        ``started_at``, ``detected_at``, ``resolved_at`` milestones, as the
+        postmortem states them: one the reader inferred, provenance
+        ``inferred``, does not count),
         ``has_detect``, ``has_react``, ``has_quick_fix``, ``has_prevent``,
         ``has_other_risk`` (at least one idea or action for the step),
         ``has_next_steps`` (at least one action); counts ``n_actions`` and
@@ -123,9 +134,9 @@ def completeness(pm: Postmortems) -> pd.DataFrame:
     summary = inc["summary"].astype(schema.STRING).str.strip()
     out["has_summary"] = (summary.notna() & (summary != "")).to_numpy(dtype=bool, na_value=False)
     out["has_timeline"] = _per_incident(pm.events, ids) > 0
-    out["has_start"] = inc["started_at"].notna().to_numpy(dtype=bool)
-    out["has_detect_time"] = inc["detected_at"].notna().to_numpy(dtype=bool)
-    out["has_resolve_time"] = inc["resolved_at"].notna().to_numpy(dtype=bool)
+    out["has_start"] = _stated(inc, "started_at")
+    out["has_detect_time"] = _stated(inc, "detected_at")
+    out["has_resolve_time"] = _stated(inc, "resolved_at")
     idea_counts: dict[str, np.ndarray] = {}
     action_counts: dict[str, np.ndarray] = {}
     for step in CANVAS_STEPS:

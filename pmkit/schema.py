@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,6 +36,8 @@ __all__ = [
     "conform",
     "empty",
     "from_lists",
+    "inferred_mask",
+    "provenance_column",
     "validate",
 ]
 
@@ -98,6 +101,30 @@ MILESTONES: dict[str, tuple[str, ...]] = {
     "resolved_at": ("resolved",),
     "communicated_at": ("communicated_external",),
 }
+
+
+def provenance_column(milestone: str) -> str:
+    """The column saying where a milestone came from.
+
+    >>> provenance_column("started_at")
+    'started_from'
+    """
+    return milestone.removesuffix("_at") + "_from"
+
+
+def inferred_mask(incidents: pd.DataFrame, milestone: str) -> np.ndarray:
+    """Rows whose ``milestone`` the reader inferred (a boolean NumPy array).
+
+    All False when the frame has no provenance column for it (``occurred_at``,
+    or a frame built without them).
+    """
+    column = provenance_column(milestone)
+    if column not in incidents:
+        return np.zeros(len(incidents), dtype=bool)
+    inferred: np.ndarray = (incidents[column].astype(object) == "inferred").to_numpy(
+        dtype=bool, na_value=False
+    )
+    return inferred
 
 
 def _cat(values: Sequence[str], *, ordered: bool = False) -> pd.CategoricalDtype:

@@ -118,7 +118,7 @@ def make_postmortems(
             **values,
         }
         for key, val in values.items():
-            row[key.replace("_at", "_from")] = None if pd.isna(val) else "timeline"
+            row[schema.provenance_column(key)] = None if pd.isna(val) else "timeline"
         for c in inc:
             inc[c].append(row.get(c))
         kinds = ["impact_start", "detected", "acknowledged", "mitigated", "resolved"]

@@ -109,6 +109,20 @@ def test_completeness_flags_and_counts() -> None:
     assert c["missing"].dtype == schema.STRING
 
 
+def test_a_milestone_the_reader_inferred_is_not_stated() -> None:
+    pm = _collection()
+    inc = pm.incidents.copy()
+    inc["started_from"] = pd.array(["inferred", None, "timeline"], dtype=schema.PROVENANCE)
+    inc["detected_from"] = pd.array(["timeline", None, None], dtype=schema.PROVENANCE)
+    mine = Postmortems(**{**pm.tables, "incidents": inc})
+    c = completeness(mine).set_index("incident_id")
+    assert c["has_start"].tolist() == [False, False, True]
+    assert c.loc["full", "missing"] == "Rough Timeline (no start time)"
+    found = check(mine)
+    row = found[(found["incident_id"] == "full") & (found["code"] == "timeline.no_start")]
+    assert row["message"].tolist() == ["no impact start time stated (mark that line [start])"]
+
+
 def test_check_findings() -> None:
     found = check(_collection())
     assert found.columns.tolist() == [

@@ -159,7 +159,7 @@ class IncidentRows:
                     at = pick(col, times)
                     prov = self.event_provenance
             row[col] = micros(at)
-            row[col.replace("_at", "_from")] = prov
+            row[schema.provenance_column(col)] = prov
         if row.get("status") is None and row.get("resolved_at") is not None:
             row["status"] = "resolved"
         if row.get("occurred_at") is None:

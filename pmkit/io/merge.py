@@ -47,10 +47,6 @@ _MIN_LINK_ID = 6
 _FILL = ("title", "summary", "severity", "team", "service", "status", "reported_by", "tz")
 
 
-def _from(col: str) -> str:
-    return col.replace("_at", "_from")
-
-
 def _link_matches(
     pid: str, docs: pd.DataFrame, events: pd.DataFrame, doc_sources: set[str]
 ) -> list[int]:
@@ -100,7 +96,7 @@ def merge_sources(
     [['PT4KHLK', Timestamp('2024-05-01 10:07:00+0000', tz='UTC'), 'platform', 'monitoring']]
     """
     inc = tables["incidents"]
-    froms = [_from(c) for c in schema.MILESTONES]
+    froms = [schema.provenance_column(c) for c in schema.MILESTONES]
     is_platform = pd.Series(False, index=inc.index)
     for c in froms:
         is_platform |= (inc[c].astype(object) == "platform").fillna(False).astype(bool)
@@ -158,10 +154,10 @@ def merge_sources(
             d_at, p_at = values[col], plat[col]
             if pd.isna(p_at):
                 continue
-            inferred = values[_from(col)] == "inferred"
+            inferred = values[schema.provenance_column(col)] == "inferred"
             if pd.isna(d_at) or inferred:
                 inc.loc[d_idx, col] = p_at
-                inc.loc[d_idx, _from(col)] = "platform"
+                inc.loc[d_idx, schema.provenance_column(col)] = "platform"
                 if inferred:
                     superseded.append((str(dsrc), col))
             elif abs(d_at - p_at) > tolerance:

@@ -192,14 +192,6 @@ def _reason_array(name: str, d: Duration, code: np.ndarray) -> pa.Array:
     ).cast(pa.large_string())
 
 
-def inferred_mask(inc: pd.DataFrame, col: str) -> np.ndarray:
-    """Rows whose ``col`` milestone was inferred (its ``_from`` column says ``inferred``)."""
-    source = col.removesuffix("_at") + "_from"
-    if source not in inc:
-        return np.zeros(len(inc), bool)
-    return (inc[source].astype(object) == "inferred").to_numpy(dtype=bool, na_value=False)
-
-
 def duration_values(
     inc: pd.DataFrame, name: str, d: Duration, open_: np.ndarray, *, inferred: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +214,7 @@ def duration_values(
     code[backwards] = 4
     diff[backwards] = _NAT
     if not inferred:
-        s_inf, e_inf = inferred_mask(inc, d.start), inferred_mask(inc, d.end)
+        s_inf, e_inf = schema.inferred_mask(inc, d.start), schema.inferred_mask(inc, d.end)
         code[both & s_inf & ~e_inf] = 6
         code[both & e_inf & ~s_inf] = 7
         code[both & s_inf & e_inf] = 8
@@ -324,7 +316,7 @@ def latencies(
             end = as_micros(inc[d.end], f"incidents.{d.end}")
             cens = open_ & (start != _NAT) & (end == _NAT) & (start <= until)
             if not inferred:
-                cens &= ~inferred_mask(inc, d.start)
+                cens &= ~schema.inferred_mask(inc, d.start)
             at_least = np.where(cens, until - start, _NAT)
             out[f"{name}_at_least"] = pd.Series(at_least.view("timedelta64[us]"), dtype=DURATION)
     if reasons and len(inc):

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from pmkit import classify
+from pmkit import classify, schema
 from pmkit.io._incident import micros
 from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
@@ -33,7 +33,7 @@ _MAY_MARK = "#=`~*_"
 #: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
 _MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: milestone column -> the column saying where it came from
-_PROVENANCE_COLUMN = {col: col.replace("_at", "_from") for col in _MILESTONE_KEYS}
+_PROVENANCE_COLUMN = {col: schema.provenance_column(col) for col in _MILESTONE_KEYS}
 
 
 def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
