@@ -47,15 +47,19 @@ _EVENTS: Rules = (
             r"\bresolved\)",
             r"(?<!not )(?<!n't )(?<!to be )\bresolved\b",
             r"\bincident (?:was |is |has been )?closed\b",
-            # "CNI security team closed the issue ... as a false positive"
-            r"\bclosed (?:the |this )?(?:incident|issue|case|ticket)\b",
+            # "CNI security team closed the issue ... as a false positive" (not "the
+            # previously closed ticket", "had not closed the ticket yet")
+            r"(?<!not )(?<!n't )(?<!never )\bclosed (?:the|this|our) (?:incident|issue|ticket)\b",
             r"\boutage (?:was |is )?closed\b",
             r"\ball[- ]clear\b",
             r"\bfully (?:recovered|restored|operational|functional)\b",
             # every instance back, not the first: "All fluentd DaemonSets were running with
             # correct ARN again" (one "running again" is a mitigation)
+            # (not "running the faulty build again", "healthy again ... before the next crash")
             r"^all (?:[\w-]+ ){0,3}(?:are|were|is|was|have been) (?:now )?"
-            r"(?:running|working|functioning|operational|healthy)\b[^.;]{0,40}\bagain\b",
+            r"(?:running|working|functioning|operational|healthy)"
+            r"(?: with (?!(?:the |an? )?(?:faulty|old|bad|broken|wrong|previous)\b)[^.;]{0,40})?"
+            r" again\b(?![^.;]*\b(?:before|until)\b)",
             r"\bback online\b",
             r"\bback to (?:a )?(?:normal|functional|working)\b",
             r"\b(?:verified|confirmed) (?:working|operational)\b",

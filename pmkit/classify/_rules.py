@@ -213,11 +213,13 @@ _DETECTION: Rules = (
         (
             r"\bcustomers?\b",
             # a team that uses the service told the responders: "we've been notified by
-            # PAX team", "Alerted by end-user team" (not the responders' own security or
-            # operations team)
+            # PAX team", "Alerted by end-user team" (not the responders' own security,
+            # operations or monitoring team, nor "the team lead")
             r"\b(?:notified|alerted|informed|told|contacted) by (?:the |an? )?"
-            r"(?!(?:[\w-]+ )?(?:security|sre|ops|devops|operations|on-?call) team)"
-            r"(?:[\w-]+ ){0,2}teams?\b",
+            r"(?!(?:[\w-]+ )?(?:security|sre|ops|devops|operations|on-?call|monitoring|noc|soc"
+            r"|infra\w*|platform|incident[- ]response|our) teams?\b)"
+            r"(?!(?:the|an?|our|their|this|that) )(?:[\w-]+ ){1,2}teams?\b"
+            r"(?! (?:lead|leads|member|members|manager)\b)",
             r"\bclients?\b (?:\w+ )?report",
             r"\b(?:end[- ])?users? (?:\w+ )?"
             r"(?:report(?:ed|s|ing)?|complain\w*|reached out|alerted)\b",
