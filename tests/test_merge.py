@@ -99,6 +99,21 @@ def test_a_platform_time_replaces_a_milestone_the_document_only_inferred(tmp_pat
     mine = pm.problems[pm.problems["incident_id"] == "PT4KHLK"]
     assert "merge.conflict" not in set(mine["code"])
     assert not mine["message"].str.contains("acknowledged_at is taken").any()
+    # an inferred start gives way too, and occurred_at (the quarter) follows it;
+    # an inferred milestone no platform states keeps its warning
+    doc2 = doc.replace("- 10:02 [start] checkout errors begin", "- 09:40 config push deployed")
+    two = tmp_path / "two"
+    two.mkdir()
+    (two / "2024-03-12-checkout.md").write_text(doc2, encoding="utf-8")
+    shutil.copy(PLATFORMS / "statuspage-incidents.json", two)  # no acknowledgement there
+    pm2 = pmkit.load(two)
+    b = pm2.incidents.set_index("incident_id").loc["PT4KHLK"]
+    assert (b["started_at"], b["started_from"]) == (utc("2024-03-12 10:02"), "platform")
+    assert b["occurred_at"] == utc("2024-03-12 10:02")
+    assert (b["acknowledged_at"], b["acknowledged_from"]) == (utc("2024-03-12 10:12"), "inferred")
+    left = pm2.problems[pm2.problems["incident_id"] == "PT4KHLK"]
+    assert list(left["code"]) == ["milestone.inferred"]
+    assert "acknowledged_at is taken" in left["message"].iloc[0]
     # alone, the document infers it, says so, and records the provenance
     alone = pmkit.load(tmp_path / "2024-03-12-checkout.md")
     inc = alone.incidents.iloc[0]

@@ -43,6 +43,15 @@ LATEST_MILESTONES = frozenset({"resolved_at"})
 LATEST_KINDS = frozenset(k for col in LATEST_MILESTONES for k in KIND_OF_MILESTONE[col])
 
 
+def taken(col: str) -> str:
+    """How a ``milestone.inferred`` message names the milestone it inferred.
+
+    :func:`pmkit.io.merge.merge_sources` finds the message by it, to drop it
+    when a platform states that milestone.
+    """
+    return f"{col} is taken"
+
+
 def pick(col: str, times: list[datetime]) -> datetime:
     """The milestone ``col`` among candidate times: the earliest, the latest for
     :data:`LATEST_MILESTONES`; of equal times, the first given."""

@@ -19,10 +19,11 @@ Rules, kept simple on purpose:
 - The document's values win. Its empty columns are filled from the platform,
   and milestones it lacks are taken from the platform with provenance
   ``"platform"``; so are milestones the document only inferred (provenance
-  ``"inferred"``): a recorded time beats a guess, and the ``milestone.inferred``
-  warning for it is dropped. When both state a milestone and they differ by
-  more than ``tolerance`` (5 minutes), the document's value is kept and a
-  ``merge.conflict`` warning names both values and both files.
+  ``"inferred"``): a recorded time beats a guess, the ``milestone.inferred``
+  warning for it is dropped, and ``occurred_at`` follows a replaced start.
+  When both state a milestone and they differ by more than ``tolerance``
+  (5 minutes), the document's value is kept and a ``merge.conflict`` warning
+  names both values and both files.
 - The events of both are kept, re-sequenced in time order (lines without a
   time stay after the line they followed); the platform's events, ideas,
   actions and problems take the document's ``incident_id``.
@@ -38,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from pmkit import schema
+from pmkit.io._incident import taken
 
 __all__ = ["TOLERANCE", "merge_sources"]
 
@@ -138,7 +140,7 @@ def merge_sources(
         )
         return out
     inc = inc.copy()
-    superseded: list[tuple[str, str]] = []  # (document source, milestone) inferred, now stated
+    superseded: list[tuple[str, str, str]] = []  # (source, id, milestone) inferred, now stated
     renames: dict[tuple[str, str], str] = {}  # (platform id, platform source) -> document id
     merged_ids: dict[str, str] = {}  # document id -> document source
     for d_idx, p_idx in pairs:
@@ -159,7 +161,7 @@ def merge_sources(
                 inc.loc[d_idx, col] = p_at
                 inc.loc[d_idx, schema.provenance_column(col)] = "platform"
                 if inferred:
-                    superseded.append((str(dsrc), col))
+                    superseded.append((str(dsrc), did, col))
             elif abs(d_at - p_at) > tolerance:
                 problems.append(
                     {
@@ -174,6 +176,12 @@ def merge_sources(
                 )
         if pd.isna(values["occurred_at"]):
             inc.loc[d_idx, "occurred_at"] = plat["occurred_at"]
+        elif _first_moment(values) == values["occurred_at"]:
+            # the document's occurred_at is its start (or detection); when the
+            # platform replaced an inferred one, it follows
+            now = _first_moment(inc.loc[d_idx].to_dict())
+            if now is not None:
+                inc.loc[d_idx, "occurred_at"] = now
         renames[(str(plat["incident_id"]), str(psrc))] = did
         merged_ids[did] = str(dsrc)
     inc = inc.drop(index=[p for _, p in pairs]).reset_index(drop=True)
@@ -198,20 +206,31 @@ def merge_sources(
     return out
 
 
-def _drop_inferred(problems: pd.DataFrame, superseded: list[tuple[str, str]]) -> pd.DataFrame:
+def _first_moment(row: dict[Any, Any]) -> Any:
+    """The start, else the detection, of an incident row (None when neither is known)."""
+    for col in ("started_at", "detected_at"):
+        if not pd.isna(row[col]):
+            return row[col]
+    return None
+
+
+def _drop_inferred(problems: pd.DataFrame, superseded: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Without the ``milestone.inferred`` warnings of milestones a platform stated.
 
-    Each such warning names its column as "<milestone> is taken ...".
+    ``superseded`` holds (document source, incident id, milestone); each such
+    warning names its milestone with :func:`~pmkit.io._incident.taken`.
     """
     code = problems["code"].astype(object)
     source = problems["source"].astype(object)
+    iid = problems["incident_id"].astype(object)
     message = problems["message"].astype(object).fillna("")
     drop = pd.Series(False, index=problems.index)
-    for src, col in superseded:
+    for src, did, col in superseded:
         drop |= (
             (code == "milestone.inferred")
             & (source == src)
-            & message.str.contains(f"{col} is taken", regex=False)
+            & (iid == did)
+            & message.str.contains(taken(col), regex=False)
         )
     return problems[~drop.to_numpy()].reset_index(drop=True)
 

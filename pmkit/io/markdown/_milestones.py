@@ -6,9 +6,9 @@ Lines that cannot be this incident's are passed over; a window the summary
 states ("between 12:17 and 12:30 UTC") gives the start and the mitigation no line
 marks; what is still missing is inferred (start, detection, acknowledgement,
 mitigation), each with a ``milestone.inferred`` warning and provenance
-``inferred``. Each warning names its column as "<milestone> is taken ...":
-:func:`pmkit.io.merge.merge_sources` drops it when a platform states that
-milestone.
+``inferred``. Each warning names its column with
+:func:`~pmkit.io._incident.taken`: :func:`pmkit.io.merge.merge_sources` drops
+it when a platform states that milestone.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from pmkit import classify
-from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES, pick
+from pmkit.io._incident import KIND_OF_MILESTONE, LATEST_KINDS, LATEST_MILESTONES, pick, taken
 from pmkit.io.markdown._sections import _Sections
 from pmkit.io.markdown._text import _EPOCH, _MILESTONE_KEYS, _memo_default
 
@@ -126,7 +126,7 @@ class _Milestones(_Sections):
                 ack_detection["line"],
                 "warning",
                 "milestone.inferred",
-                "no earlier line marks the detection; detected_at is taken from this "
+                f"no earlier line marks the detection; {taken('detected_at')} from this "
                 "acknowledgement, which says how the incident was noticed. Mark the right "
                 "line [detected] to be explicit",
             )
@@ -160,9 +160,9 @@ class _Milestones(_Sections):
                 None,
                 "warning",
                 "milestone.inferred",
-                "no line marks when the impact was mitigated; mitigated_at is taken as the first "
-                "time it was said to be resolved, when it had ended at the latest. Mark the right "
-                "line [mitigated]",
+                f"no line marks when the impact was mitigated; {taken('mitigated_at')} as the "
+                "first time it was said to be resolved, when it had ended at the latest. Mark the "
+                "right line [mitigated]",
             )
         if milestones["acknowledged_at"] is None and (
             detected is not None or stated_start is not None or late_ack
@@ -301,7 +301,7 @@ class _Milestones(_Sections):
                 "warning",
                 "milestone.inferred",
                 "the first line marking the impact comes after the detection and a response "
-                "to it, so it is a later wave; started_at is taken as the detection time, when "
+                f"to it, so it is a later wave; {taken('started_at')} as the detection time, when "
                 "the incident had started at the latest. Mark the right line [start]",
             )
         return late_ack
@@ -348,7 +348,7 @@ class _Milestones(_Sections):
             first["line"],
             "warning",
             "milestone.inferred",
-            "no line says when someone took the incident on; acknowledged_at is taken from "
+            f"no line says when someone took the incident on; {taken('acknowledged_at')} from "
             "the first response after detection (or the start). Mark the right line "
             "[acknowledged]",
         )
@@ -399,7 +399,7 @@ class _Milestones(_Sections):
             first["line"],
             "warning",
             "milestone.inferred",
-            "no timeline line marks the start of impact; started_at is taken from the "
+            f"no timeline line marks the start of impact; {taken('started_at')} from the "
             "earliest line before detection (with no detection, a change before the first "
             "response). Mark the right line [start] to be explicit",
         )
