@@ -449,15 +449,31 @@ def test_snapshot_reads_into_jemalloc_unless_a_pool_was_chosen(
         # restored after a failed read too
         monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
         (tmp_path / "snap" / "events.parquet").write_bytes(b"not parquet")
-        with pytest.raises(
-            ParseError,
-            match=r"events.parquet cannot be read as Parquet .*"
-            r"write it again with pm.to_parquet",
-        ):
+        with pytest.raises(ParseError, match=r"events.parquet: this snapshot file cannot be read"):
             pmkit.read_parquet(tmp_path / "snap")
         assert pa.default_memory_pool().backend_name == "mimalloc"
     finally:
         pa.set_memory_pool(previous)
+
+
+def test_a_damaged_snapshot_says_which_file_and_how_to_fix_it(tmp_path: Path) -> None:
+    pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
+    fix = "write the snapshot again with pm.to_parquet"
+    snap = tmp_path / "snap"
+    pm.to_parquet(snap)
+    (snap / "pmkit.json").write_text("{bad", encoding="utf-8")
+    with pytest.raises(ParseError, match=rf"pmkit.json: this snapshot file cannot be read .*{fix}"):
+        pmkit.read_parquet(snap)
+    pm.to_parquet(snap)
+    pq.write_table(pq.read_table(snap / "events.parquet").drop_columns(["heading"]),
+                   snap / "events.parquet")  # fmt: skip
+    with pytest.raises(ParseError, match=r"events.parquet: .*\(no column heading\)") as err:
+        pmkit.read_parquet(snap)
+    assert err.value.code == "snapshot.damaged"
+    pm.to_parquet(snap)
+    (snap / "ideas.parquet").unlink()
+    with pytest.raises(ParseError, match=r"ideas.parquet: this snapshot file cannot be read"):
+        pmkit.read_parquet(snap)
 
 
 def test_snapshot_write_is_atomic(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ def _read_pool() -> Iterator[None]:
     """Read into pyarrow's jemalloc pool where it has one and nobody chose a pool.
 
     pyarrow's default mimalloc pool made the first read of a large snapshot in a
-    process slow and erratic: 0.73-1.05 s for 100k incidents against 0.31-0.35 s
+    process slow and erratic: 0.7-1.05 s for 100k incidents against 0.31-0.38 s
     with jemalloc, whose tables are the same (bench/bench_load.py measures both).
     Another pool the user chose (``ARROW_DEFAULT_MEMORY_POOL``, or
     ``pa.set_memory_pool`` with the system or jemalloc pool) is kept, and the
@@ -214,19 +214,34 @@ def read_tables(
             try:
                 table = pq.read_table(path)
             except (OSError, pa.ArrowException) as err:
-                raise ParseError(
-                    f"{path} cannot be read as Parquet ({str(err).splitlines()[0]}); the "
-                    "snapshot is damaged: write it again with pm.to_parquet(dir) or "
-                    "`pmkit load PATHS -o dir`",
-                    source=str(path),
-                    code="snapshot.damaged",
-                ) from err
+                raise _damaged(path, str(err).splitlines()[0] if str(err) else "") from err
             df = table.to_pandas(
                 types_mapper={pa.string(): schema.STRING, pa.large_string(): schema.STRING}.get
             )
-            for c, dtype in cols.items():
-                if df[c].dtype != dtype:
-                    df[c] = df[c].astype(dtype)
+            missing = [c for c in cols if c not in df]
+            if missing:
+                raise _damaged(path, f"no column {', '.join(missing)}")
+            try:
+                for c, dtype in cols.items():
+                    if df[c].dtype != dtype:
+                        df[c] = df[c].astype(dtype)
+            except (TypeError, ValueError) as err:
+                raise _damaged(path, f"column {c}: {err}") from err
             out[name] = schema.validate(df, name)
-    manifest = json.loads((src / _MANIFEST).read_text(encoding="utf-8"))
-    return out, dict(manifest.get("meta", {}))
+    try:
+        manifest = json.loads((src / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise _damaged(src / _MANIFEST, str(err)) from err
+    meta = manifest.get("meta", {}) if isinstance(manifest, dict) else None
+    if not isinstance(meta, dict):
+        raise _damaged(src / _MANIFEST, "not the manifest pmkit writes")
+    return out, dict(meta)
+
+
+def _damaged(path: Path, why: str) -> ParseError:
+    return ParseError(
+        f"this snapshot file cannot be read ({why}); write the snapshot again with "
+        "pm.to_parquet(dir) or `pmkit load PATHS -o dir`",
+        source=str(path),
+        code="snapshot.damaged",
+    )
