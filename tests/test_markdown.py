@@ -337,7 +337,7 @@ def test_date_from_file_name_and_missing_timeline() -> None:
         "2022-03-04-db.md",
     )
     msg = pm.problems.loc[pm.problems["code"] == "timeline.missing", "message"].iloc[0]
-    assert msg.startswith("no Timeline section; 2 time(s) were read from the prose")
+    assert msg.startswith("no Timeline section; 2 time(s) or date(s) were read from the prose")
 
 
 def test_out_of_order_line_is_kept_and_warned() -> None:

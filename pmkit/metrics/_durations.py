@@ -198,7 +198,9 @@ def duration_values(
     """(microseconds, reason code) of one duration; invalid rows hold int64 min.
 
     With ``inferred=False`` a duration one of whose milestones was inferred is
-    left out too (codes 6 to 8).
+    left out too (codes 6 to 8): a missing milestone or an end before the start
+    keeps its own reason, and an open incident whose start was inferred is
+    not censored either, so its reason is the inferred start.
     """
     start = as_micros(inc[d.start], f"incidents.{d.start}")
     end = as_micros(inc[d.end], f"incidents.{d.end}")
@@ -215,10 +217,12 @@ def duration_values(
     diff[backwards] = _NAT
     if not inferred:
         s_inf, e_inf = schema.inferred_mask(inc, d.start), schema.inferred_mask(inc, d.end)
-        code[both & s_inf & ~e_inf] = 6
-        code[both & e_inf & ~s_inf] = 7
-        code[both & s_inf & e_inf] = 8
-        diff[both & (s_inf | e_inf)] = _NAT
+        valid = code == 0
+        code[valid & s_inf & ~e_inf] = 6
+        code[valid & e_inf & ~s_inf] = 7
+        code[valid & s_inf & e_inf] = 8
+        code[(code == 5) & s_inf] = 6
+        diff[valid & (s_inf | e_inf)] = _NAT
     return diff, code
 
 

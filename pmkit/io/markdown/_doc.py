@@ -231,9 +231,9 @@ class _Doc(_Milestones):
                 None,
                 "warning",
                 "timeline.missing",
-                f"no Timeline section; {len(timed)} time(s) were read from the prose, where "
-                "which milestone a sentence states is less sure: add a '## Timeline' with one "
-                "line per event (see pmkit/templates/postmortem.md)"
+                f"no Timeline section; {len(timed)} time(s) or date(s) were read from the "
+                "prose, where which milestone a sentence states is less sure: add a "
+                "'## Timeline' with one line per event (see pmkit/templates/postmortem.md)"
                 if timed
                 else "no Timeline section and no times in the text; milestones can only come "
                 "from front matter: add a '## Timeline' with one line per event",
