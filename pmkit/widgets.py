@@ -139,8 +139,9 @@ def explorer(
     """Filter incidents and see their latencies, trends, survival and phases update.
 
     Controls: quarter range, team, service, severity, detection source,
-    duration, and "stated times only" (leave out durations that rest on a
-    milestone the reader inferred, see :func:`pmkit.latencies`). Views: a
+    duration, and "stated times only" (leave out of the latency views the
+    durations that rest on a milestone the reader inferred, see
+    :func:`pmkit.latencies`; the phase timeline hatches those phases). Views: a
     count of incidents shown and excluded, the latency distribution per
     quarter (:func:`pmkit.plots.latency_distribution`), the median per quarter
     and team (:func:`pmkit.plots.median_trend`), the Kaplan–Meier curve per

@@ -157,6 +157,29 @@ def test_phase_timeline_leaves_gaps_rather_than_guessing() -> None:
     assert fig.data[3].base[0] == pytest.approx(20.0)
 
 
+def test_phase_timeline_hatches_phases_that_rest_on_an_inferred_milestone() -> None:
+    inc = pmkit.schema.conform(
+        {
+            "incident_id": ["a", "b"],
+            "detection_source": ["monitoring", "monitoring"],
+            "started_at": ["2026-01-01T10:00Z", "2026-01-02T10:00Z"],
+            "detected_at": ["2026-01-01T10:05Z", "2026-01-02T10:05Z"],
+            "acknowledged_at": ["2026-01-01T10:09Z", "2026-01-02T10:09Z"],
+            "started_from": ["inferred", "timeline"],
+            "detected_from": ["timeline", "timeline"],
+            "acknowledged_from": ["timeline", "inferred"],
+        },
+        "incidents",
+    )
+    fig = plots.phase_timeline(inc)
+    by = {t.name: t for t in fig.data}
+    assert list(by["detect"].y) == ["a · 2026-01-01 10:00", "b · 2026-01-02 10:00"]
+    assert list(by["detect"].marker.pattern.shape) == ["/", ""]  # a's start was inferred
+    assert list(by["acknowledge"].marker.pattern.shape) == ["", "/"]
+    assert [c[2] for c in by["detect"].customdata] == [" (inferred)", ""]
+    assert "%{customdata[2]}" in by["detect"].hovertemplate
+
+
 def test_phase_timeline_limits_rows_and_says_so(pm: pmkit.Postmortems) -> None:
     fig = plots.phase_timeline(pm.incidents, max_incidents=10)
     assert len(fig.layout.yaxis.categoryarray) == 10

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmkit import schema
 from pmkit.errors import UsageError
 from pmkit.plots._common import (
     PALETTE,
@@ -191,7 +192,9 @@ def phase_timeline(
     placed by time since the incident's first known milestone, so incidents
     months apart can be compared. A phase is drawn only where both of its
     milestones (:data:`PHASES`) are known and in order; a missing or
-    out-of-order one leaves a gap rather than a guess.
+    out-of-order one leaves a gap rather than a guess. A phase that rests on
+    a milestone the reader inferred (provenance ``inferred``, no line states
+    it) is hatched, and its hover says so.
 
     Parameters
     ----------
@@ -250,6 +253,7 @@ def phase_timeline(
         begin = (s - origin).dt.total_seconds().to_numpy(dtype=float) / 60
         length = (e - s).dt.total_seconds().to_numpy(dtype=float) / 60
         when = _local(s, tz)
+        guessed = (schema.inferred_mask(shown, start) | schema.inferred_mask(shown, end))[ok]
         fig.add_trace(
             go.Bar(
                 y=[n for n, k in zip(names, ok, strict=True) if k],
@@ -257,14 +261,17 @@ def phase_timeline(
                 base=begin[ok] / per,
                 orientation="h",
                 name=phase,
-                marker={"color": PALETTE["phase"][phase]},
+                marker={
+                    "color": PALETTE["phase"][phase],
+                    "pattern": {"shape": ["/" if g else "" for g in guessed]},
+                },
                 customdata=[
-                    [duration_text(m), f"{w:%Y-%m-%d %H:%M}"]
-                    for m, w in zip(length[ok], when[ok], strict=True)
+                    [duration_text(m), f"{w:%Y-%m-%d %H:%M}", " (inferred)" if g else ""]
+                    for m, w, g in zip(length[ok], when[ok], guessed, strict=True)
                 ],
                 hovertemplate=(
-                    f"%{{y}}<br>{phase}: %{{customdata[0]}} from %{{customdata[1]}} ({tz})"
-                    "<extra></extra>"
+                    f"%{{y}}<br>{phase}: %{{customdata[0]}}%{{customdata[2]}} from "
+                    f"%{{customdata[1]}} ({tz})<extra></extra>"
                 ),
             )
         )
