@@ -174,10 +174,18 @@ def test_phase_timeline_hatches_phases_that_rest_on_an_inferred_milestone() -> N
     fig = plots.phase_timeline(inc)
     by = {t.name: t for t in fig.data}
     assert list(by["detect"].y) == ["a · 2026-01-01 10:00", "b · 2026-01-02 10:00"]
-    assert list(by["detect"].marker.pattern.shape) == ["/", ""]  # a's start was inferred
-    assert list(by["acknowledge"].marker.pattern.shape) == ["", "/"]
-    assert [c[2] for c in by["detect"].customdata] == [" (inferred)", ""]
+    assert [c[2] for c in by["detect"].customdata] == [" (inferred)", ""]  # a's start
     assert "%{customdata[2]}" in by["detect"].hovertemplate
+    # one overlay hatches a's detect phase and b's acknowledge phase, exactly over them
+    over = by["inferred milestone"]
+    assert over.marker.pattern.shape == "/"
+    assert list(over.y) == ["a · 2026-01-01 10:00", "b · 2026-01-02 10:00"]
+    assert list(over.base) == [by["detect"].base[0], by["acknowledge"].base[1]]
+    assert list(over.x) == [by["detect"].x[0], by["acknowledge"].x[1]]
+    # without inferred milestones there is no overlay
+    stated = inc.assign(started_from="timeline", acknowledged_from="timeline")
+    stated = pmkit.schema.conform(stated, "incidents")
+    assert [t.name for t in plots.phase_timeline(stated).data] == list(plots.PHASES)
 
 
 def test_phase_timeline_limits_rows_and_says_so(pm: pmkit.Postmortems) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -194,7 +195,8 @@ def phase_timeline(
     milestones (:data:`PHASES`) are known and in order; a missing or
     out-of-order one leaves a gap rather than a guess. A phase that rests on
     a milestone the reader inferred (provenance ``inferred``, no line states
-    it) is hatched, and its hover says so.
+    it) is hatched by an overlay trace named ``inferred milestone`` (only
+    drawn when there is one), and its hover says so.
 
     Parameters
     ----------
@@ -247,6 +249,7 @@ def phase_timeline(
     longest = float(np.nanmax(ends)) if len(shown) and np.isfinite(ends).any() else 0.0
     unit, per = ("hours", 60.0) if longest > 180 else ("minutes", 1.0)
     fig = go.Figure()
+    hatched: dict[str, list[Any]] = {"y": [], "x": [], "base": []}
     for phase, (start, end) in PHASES.items():
         s, e = shown[start], shown[end]
         ok = (s.notna() & e.notna() & (e >= s)).to_numpy(dtype=bool)
@@ -261,10 +264,7 @@ def phase_timeline(
                 base=begin[ok] / per,
                 orientation="h",
                 name=phase,
-                marker={
-                    "color": PALETTE["phase"][phase],
-                    "pattern": {"shape": ["/" if g else "" for g in guessed]},
-                },
+                marker={"color": PALETTE["phase"][phase]},
                 customdata=[
                     [duration_text(m), f"{w:%Y-%m-%d %H:%M}", " (inferred)" if g else ""]
                     for m, w, g in zip(length[ok], when[ok], guessed, strict=True)
@@ -273,6 +273,23 @@ def phase_timeline(
                     f"%{{y}}<br>{phase}: %{{customdata[0]}}%{{customdata[2]}} from "
                     f"%{{customdata[1]}} ({tz})<extra></extra>"
                 ),
+            )
+        )
+        rows = [n for n, k in zip(names, ok, strict=True) if k]
+        hatched["y"] += [n for n, g in zip(rows, guessed, strict=True) if g]
+        hatched["x"] += list(length[ok][guessed] / per)
+        hatched["base"] += list(begin[ok][guessed] / per)
+    if hatched["y"]:
+        fig.add_trace(
+            go.Bar(
+                **hatched,
+                orientation="h",
+                name="inferred milestone",
+                marker={
+                    "color": "rgba(0,0,0,0)",
+                    "pattern": {"shape": "/", "fgcolor": "rgba(40,40,40,0.55)"},
+                },
+                hoverinfo="skip",
             )
         )
     note = f"; {left_out} earlier not shown" if left_out > 0 else ""
