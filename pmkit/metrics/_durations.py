@@ -258,7 +258,8 @@ def latencies(
         inferred (provenance ``inferred`` in the ``<milestone>_from`` column:
         no line stated it, a ``milestone.inferred`` problem says from what it
         was taken), with the reason ``"<milestone> inferred"``: statistics on
-        stated times alone.
+        stated times alone. Columns without a provenance column, such as
+        ``occurred_at`` in a custom pair, are taken as stated.
 
     Returns
     -------
