@@ -108,9 +108,12 @@ def test_quality_counts_values_that_rest_on_inferred_milestones(
         )
         want = int((rests.to_numpy(bool) & lat[str(d)].notna().to_numpy()).sum())
         assert row["n_inferred"] == want, d
-    # the sample's timelines leave some acknowledgements unstated
-    assert ex.loc["time_to_acknowledge", "n_inferred"] > 0
+    # the sample's timelines leave some acknowledgements unstated; the headline says so
+    n = int(ex.loc["time_to_acknowledge", "n_inferred"])
+    assert n > 0
     assert "of them inferred" in page
+    assert re.search(rf"n=\d+ \({n} inferred\), p90", page)
+    assert ex.loc["time_to_detect", "n_inferred"] == 0
 
 
 def test_completeness_lists_only_postmortems_with_gaps(review: report.Report, page: str) -> None:

@@ -77,6 +77,14 @@ def _long(df: pd.DataFrame, columns: Any, *, name: str, numeric: Any = (), what:
     return join([head, tag("details", join([more, rest]))])
 
 
+def _inferred_note(r: Report, d: str) -> str:
+    """The headline's "(3 inferred)": how many of the quarter's ``d`` values rest on a guess."""
+    ex = r.frames["exclusions_quarter"]
+    mine = ex.loc[ex["duration"].eq(d).to_numpy(dtype=bool), "n_inferred"]
+    n = int(mine.iloc[0]) if len(mine) else 0
+    return f" ({n} inferred)" if n else ""
+
+
 def headline(r: Report) -> Markup:
     h = r.frames["headline"]
     q, prev = r.quarter, r.previous
@@ -87,7 +95,7 @@ def headline(r: Report) -> Markup:
         cur = _row(h, quarter=q, duration=d) or {}
         old = _row(h, quarter=prev, duration=d) if prev else None
         ci = f"95% interval {interval(cur.get('median_ci_low'), cur.get('median_ci_high'))}"
-        ci += f"; n={count(cur.get('n'))}, p90 {duration(cur.get('p90'))}"
+        ci += f"; n={count(cur.get('n'))}{_inferred_note(r, d)}, p90 {duration(cur.get('p90'))}"
         before = f"{prev}: {duration(old.get('median'))}" if old else ""
         cards.append(_card(f"{_LABELS[d]}, median", duration(cur.get("median")), ci, before, d))
     share = r.frames["detection"]
