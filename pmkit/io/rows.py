@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pmkit import schema
@@ -29,6 +30,10 @@ class Parsed:
 
     def add(self, table: str, **row: Any) -> None:
         """Append one row; columns not given are missing."""
+        self.append(table, row)
+
+    def append(self, table: str, row: Mapping[str, Any]) -> None:
+        """:meth:`add` for a row already in a mapping (no keyword re-packing)."""
         get = row.get
         for col, values in self.tables[table].items():
             values.append(get(col))

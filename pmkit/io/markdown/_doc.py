@@ -264,8 +264,7 @@ class _Doc(_Milestones):
         for col, source_col in _PROVENANCE_COLUMN.items():
             row[col] = micros(milestones[col])
             row[source_col] = provenance[col]
-        for col, values in out.tables["incidents"].items():
-            values.append(row.get(col))
+        out.append("incidents", row)
         if events:
             self.event_rows(events)
         for line, level, code, message in self.pending_problems:
