@@ -121,14 +121,15 @@ class _Milestones(_Sections):
         detected = milestones["detected_at"]
         if ack_detection is not None and provenance["detected_at"] == "timeline":
             detected = stated
-            provenance["detected_at"] = "inferred"
-            self.problem(
+            self.inferred(
+                milestones,
+                provenance,
+                "detected_at",
+                milestones["detected_at"],  # the acknowledgement's time, in first_of
                 ack_detection["line"],
-                "warning",
-                "milestone.inferred",
-                f"no earlier line marks the detection; {taken('detected_at')} from this "
-                "acknowledgement, which says how the incident was noticed. Mark the right "
-                "line [detected] to be explicit",
+                "no earlier line marks the detection",
+                "from this acknowledgement, which says how the incident was noticed. Mark the "
+                "right line [detected] to be explicit",
             )
         late_ack = self.drop_misplaced(events, first_of, milestones, provenance, marked)
         window = None
@@ -155,14 +156,15 @@ class _Milestones(_Sections):
             first_resolved = first_of.get("resolved")
             if provenance["resolved_at"] == "metadata" or first_resolved is None:
                 first_resolved = milestones["resolved_at"]
-            milestones["mitigated_at"], provenance["mitigated_at"] = first_resolved, "inferred"
-            self.problem(
+            self.inferred(
+                milestones,
+                provenance,
+                "mitigated_at",
+                first_resolved,
                 None,
-                "warning",
-                "milestone.inferred",
-                f"no line marks when the impact was mitigated; {taken('mitigated_at')} as the "
-                "first time it was said to be resolved, when it had ended at the latest. Mark the "
-                "right line [mitigated]",
+                "no line marks when the impact was mitigated",
+                "as the first time it was said to be resolved, when it had ended at the latest. "
+                "Mark the right line [mitigated]",
             )
         if milestones["acknowledged_at"] is None and (
             detected is not None or stated_start is not None or late_ack
@@ -295,14 +297,16 @@ class _Milestones(_Sections):
                 for e in events
             )
         ):
-            milestones["started_at"], provenance["started_at"] = detected, "inferred"
-            self.problem(
+            self.inferred(
+                milestones,
+                provenance,
+                "started_at",
+                detected,
                 None,
-                "warning",
-                "milestone.inferred",
                 "the first line marking the impact comes after the detection and a response "
-                f"to it, so it is a later wave; {taken('started_at')} as the detection time, when "
-                "the incident had started at the latest. Mark the right line [start]",
+                "to it, so it is a later wave",
+                "as the detection time, when the incident had started at the latest. Mark the "
+                "right line [start]",
             )
         return late_ack
 
@@ -343,13 +347,14 @@ class _Milestones(_Sections):
         if not responses:
             return
         first = min(responses, key=lambda e: (e["at"], e["line"]))
-        milestones["acknowledged_at"], provenance["acknowledged_at"] = first["at"], "inferred"
-        self.problem(
+        self.inferred(
+            milestones,
+            provenance,
+            "acknowledged_at",
+            first["at"],
             first["line"],
-            "warning",
-            "milestone.inferred",
-            f"no line says when someone took the incident on; {taken('acknowledged_at')} from "
-            "the first response after detection (or the start). Mark the right line "
+            "no line says when someone took the incident on",
+            "from the first response after detection (or the start). Mark the right line "
             "[acknowledged]",
         )
 
@@ -394,15 +399,34 @@ class _Milestones(_Sections):
             second = timed[1]
             if second["at"] < bound and second["kind"] not in ("detected", "reported"):
                 first = second
-        milestones["started_at"], provenance["started_at"] = first["at"], "inferred"
-        self.problem(
+        self.inferred(
+            milestones,
+            provenance,
+            "started_at",
+            first["at"],
             first["line"],
-            "warning",
-            "milestone.inferred",
-            f"no timeline line marks the start of impact; {taken('started_at')} from the "
-            "earliest line before detection (with no detection, a change before the first "
-            "response). Mark the right line [start] to be explicit",
+            "no timeline line marks the start of impact",
+            "from the earliest line before detection (with no detection, a change before the "
+            "first response). Mark the right line [start] to be explicit",
         )
+
+    def inferred(
+        self,
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+        col: str,
+        at: datetime | None,
+        line: int | None,
+        reason: str,
+        taken_how: str,
+    ) -> None:
+        """Record milestone ``col`` as inferred at ``at``, with its ``milestone.inferred`` warning.
+
+        The message reads "<reason>; <col> is taken <taken_how>", naming the
+        milestone with :func:`~pmkit.io._incident.taken` as merge_sources expects.
+        """
+        milestones[col], provenance[col] = at, "inferred"
+        self.problem(line, "warning", "milestone.inferred", f"{reason}; {taken(col)} {taken_how}")
 
     def resolve_relative(self, events: list[dict[str, Any]]) -> None:
         rel = [e for e in events if e["relative"] is not None]
