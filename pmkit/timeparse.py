@@ -170,10 +170,13 @@ _PLACEHOLDER = re.compile(
 _STATEMENT_ZONE = (
     r"(?P<z>(?i:utc|gmt)(?:[ \t]?[+-][ \t]?\d{1,2}(?::?\d{2})?)?(?![A-Za-z])"
     rf"|(?:{_ABBRS})(?![A-Za-z])|[A-Z][A-Za-z_]+/[A-Za-z_]+(?:/[A-Za-z_]+)?"
-    r"|[+-]\d{2}:?\d{2}(?!\d))"
+    r"|[+-]\d{2}:?\d{2}(?!\d)"
+    # a zone's name or a city: "Eastern", "Central European Time", "Zurich time"
+    r"|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){0,3}(?![A-Za-z]))"
 )
 _STATEMENT = re.compile(
     r"(?i:all[ \t]+times?[ \t]+(?:are[ \t]+)?(?:(?:shown|given|listed)[ \t]+)?(?:in[ \t]+)?"
+    r"|times?[ \t]+(?:are[ \t]+)?(?:(?:shown|given|listed)[ \t]+)?in[ \t]+"
     r"|times[ \t]+are[ \t]+(?:in[ \t]+)?|time[ \t]?zone[ \t]*(?:is[ \t]+|:[ \t]*)"
     r"|timeline[ \t]*\([ \t]*)" + _STATEMENT_ZONE
 )
@@ -212,7 +215,75 @@ _ABBR_ZONES: dict[str, tuple[str, bool | None, str]] = {
     "WET": ("Europe/Lisbon", False, "Western European"),
     "WEST": ("Europe/Lisbon", True, "Western European"),
 }
-_UTC_NAMES = frozenset({"UTC", "GMT", "Z", "UT", "ZULU"})
+_UTC_NAMES = frozenset({"UTC", "GMT", "Z", "UT", "ZULU", "COORDINATED UNIVERSAL TIME"})
+#: Zones written as words ("all times Eastern", "Central European Time").
+_NAMED_ZONES: dict[str, str] = {
+    **{
+        f"{prefix}{word}{suffix}": zone
+        for word, zone in (
+            ("eastern", "America/New_York"),
+            ("central", "America/Chicago"),
+            ("mountain", "America/Denver"),
+            ("pacific", "America/Los_Angeles"),
+        )
+        for prefix in ("", "us ")
+        for suffix in ("", " time", " standard time", " daylight time")
+    },
+    **{
+        f"{region} european{summer} time": zone
+        for region, zone in (
+            ("central", "Europe/Paris"),
+            ("eastern", "Europe/Helsinki"),
+            ("western", "Europe/Lisbon"),
+        )
+        for summer in ("", " summer")
+    },
+    "british summer time": "Europe/London",
+    "british time": "Europe/London",
+    "uk time": "Europe/London",
+    "greenwich mean time": "Etc/GMT",
+    "india standard time": "Asia/Kolkata",
+}
+#: IANA regions whose cities name a zone when written as one ("16:37 Denver",
+#: "Zurich time"); polar stations and US county zones are left out, as are cities
+#: spelled like common names and words.
+_CITY_REGIONS = (
+    "Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific",
+)  # fmt: skip
+_NOT_CITIES = frozenset(
+    {"casey", "center", "christmas", "easter", "chatham", "man", "jersey", "guernsey", "reunion"}
+)
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """Lower-case city -> IANA zone, from the zone database (``Los_Angeles`` as ``los angeles``)."""
+    from zoneinfo import available_timezones
+
+    out: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        parts = name.split("/")
+        if len(parts) != 2 or parts[0] not in _CITY_REGIONS:
+            continue
+        city = parts[1].replace("_", " ").lower()
+        if city not in _NOT_CITIES:
+            out.setdefault(city, name)
+    return out
+
+
+def _named_zone(text: str) -> str | None:
+    """The IANA zone a zone name or city names ("Eastern", "Zurich time"), or None."""
+    low = " ".join(text.lower().split())
+    found = _NAMED_ZONES.get(low)
+    if found is not None:
+        return found
+    return _cities().get(low.removesuffix(" time"))
+
+
+# A city written after a time: "16:37 Denver - Mark updated plugins", "10:00 Paris time".
+_CITY_AFTER = re.compile(
+    r"[ \t]+(?P<city>[A-Za-z]+(?:[ _][A-Z][a-z]+)?)(?=[ \t]*(?:[-–—:,()]|\Z)|[ \t]+time\b)"
+)
 
 
 def _unknown_zone(zone: str) -> ValueError:
@@ -267,6 +338,9 @@ def _resolve(zone: str, on: date | None) -> tuple[tzinfo, tuple[str, str] | None
             return _zoneinfo(text), None
         except (ZoneInfoNotFoundError, ValueError, OSError) as err:
             raise _unknown_zone(zone) from err
+    named = _named_zone(text)
+    if named is not None:
+        return _zoneinfo(named), None
     raise _unknown_zone(zone)
 
 
@@ -369,11 +443,16 @@ def find_date(text: str) -> date | None:
     return None if found is None else found[0]
 
 
-def find_date_span(text: str) -> tuple[date, int, int] | None:
+def find_date_span(text: str, *, year: int | None = None) -> tuple[date, int, int] | None:
     """Like :func:`find_date`, with the start and end of the date in ``text``.
+
+    ``year`` completes a date written without one ("May 12", "15 May"), as a
+    heading over the day's lines writes it; without it such dates are skipped.
 
     >>> find_date_span("10/14/2022 - A researcher submitted a report")
     (datetime.date(2022, 10, 14), 0, 10)
+    >>> find_date_span("May 12", year=2025)
+    (datetime.date(2025, 5, 12), 0, 6)
     """
     if not _ANY_DIGIT.search(text):
         return None
@@ -388,11 +467,13 @@ def find_date_span(text: str) -> tuple[date, int, int] | None:
         fields = _date_fields(m)
         if fields is None:
             continue
-        year, month, day = fields
-        if year is None:
-            continue
+        found_year, month, day = fields
+        if found_year is None:
+            if year is None:
+                continue
+            found_year = year
         try:
-            return date(year, month, day), m.start(), m.end()
+            return date(found_year, month, day), m.start(), m.end()
         except ValueError:
             continue
     return None
@@ -624,6 +705,10 @@ def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
             zone, end = tail.group("off"), tail.end()
     if end == core_end and end < len(text) and text[end].isalpha():
         return None  # "10:30abc", "5 AMZ": not a time
+    if zone is None and end < len(text) and text[end] in " \t":
+        city = _CITY_AFTER.match(text, end)
+        if city is not None and city.group("city").lower() in _cities():
+            zone, end = city.group("city"), city.end("city")
     if hour_text is None and ampm is None:
         return None  # pragma: no cover - the regex demands am/pm after a bare hour
 

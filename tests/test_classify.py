@@ -215,6 +215,38 @@ REAL_LINES = [
     ("Our support team posted on the community forum", "note"),
 ]
 
+# Short quotes from the new sources in tests/corpora (MoJ Cloud Platform's key events,
+# Jenkins infrastructure status, 2i2c), with the kind a reader would give them.
+NEW_SOURCE_LINES = [
+    ("Fault occurs", "impact_start"),
+    ("Repaired", "mitigated"),
+    ("Incident repaired", "mitigated"),
+    ("The config cannot be repaired in place", "note"),
+    ("Team aware", "detected"),
+    ("Incident declared", "acknowledged"),
+    (
+        "Ticket https://2i2c.freshdesk.com/a/tickets/3310 is opened about user's servers taking "
+        ">15min to start",
+        "reported",
+    ),
+    ("Support ticket opened at Linode for assistance", "escalated"),
+    ("Incoming report that many students can not access the hub, and it is frozen", "reported"),
+    (
+        "Cluster had been scaled manually to handle builds until the root cause is fixed.",
+        "mitigated",
+    ),
+    # analysis, not an event: "the cause of our crash"
+    (
+        "I think this is probably the cause of our crash; the init logic consumes too much RAM",
+        "note",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), NEW_SOURCE_LINES)
+def test_new_source_lines(text: str, kind: str) -> None:
+    assert classify_event(text) == kind
+
 
 @pytest.mark.parametrize(("text", "kind"), REAL_LINES)
 def test_real_lines(text: str, kind: str) -> None:
@@ -602,6 +634,13 @@ def test_vocabulary_is_a_value() -> None:
             "vendor documentation",
             "monitoring",
         ),
+        # "Identified:" lines of MoJ's incident log and a Jenkins status message
+        ("CircleCI announced a security alert on 4th January 2023", "third_party"),
+        ("Notification from security team regarding leaked auth0 credentials.", "employee"),
+        ("A few teams came forward with the issue", "customer"),
+        ("Via User", "customer"),
+        ("Team observed that the prometheus pod was restarted several times", "employee"),
+        ("We were alerted by some users that the Artifactory service is unavailable", "customer"),
     ],
 )
 def test_detection_source(text: str, source: str | None) -> None:

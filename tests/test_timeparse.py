@@ -631,3 +631,43 @@ def test_quick_start_lookaheads_change_no_match(corpora_dir: Path) -> None:
             got = [(m.span(), m.groupdict()) for m in fast.finditer(line)]
             want = [(m.span(), m.groupdict()) for m in slow.finditer(line)]
             assert got == want, (name, line)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        # 2i2c, mybinder.org and MoJ wordings: a heading, an italic line, a zone's name
+        ("## Timeline (times in BST)", "BST"),
+        ("_All times in EEST_", "EEST"),
+        ("All times in Central European Time (CET)", "Central European Time"),
+        ("All times Eastern", "Eastern"),
+        ("All times in UTC+1 (Zurich time)", "+01:00"),
+        ("All times in Zurich time", "Zurich"),
+        ("This happened 3 times in March", None),
+        ("All times in UC/Pacific", None),  # a typo names no zone
+    ],
+)
+def test_zone_statements_in_words(text: str, zone: str | None) -> None:
+    assert find_zone_statement(text) == zone
+    if zone is not None:
+        resolve_zone(zone, date(2024, 1, 15))  # every one resolves
+
+
+def test_zone_names_and_cities_resolve_with_daylight_saving() -> None:
+    tz, _ = resolve_zone("Central European Time", None)
+    assert tz == ZoneInfo("Europe/Paris")
+    tz, _ = resolve_zone("Eastern", None)
+    assert tz == ZoneInfo("America/New_York")
+    tz, _ = resolve_zone("Denver", None)
+    assert tz == ZoneInfo("America/Denver")
+
+
+def test_a_city_after_a_time_is_its_zone_but_a_name_is_not() -> None:
+    # Jenkins infra: "* 16:37 Denver - Mark Waite updated plugins"
+    m = find_time("16:37 Denver - Mark Waite updated plugins on ci.jenkins.io")
+    assert (m.raw, m.zone) == ("16:37 Denver", "Denver")
+    assert find_time("20:09 DEnver - Outage resolved").zone == "DEnver"
+    assert find_time("10:00 Paris time, we rolled back").zone == "Paris"
+    # a person's name that is also a polar station, and a city before more words
+    assert find_time("14:05 Casey restarted the pod").zone is None
+    assert find_time("10:30 Phoenix deploy failed").zone is None

@@ -18,6 +18,8 @@ _EVENTS: Rules = (
         "impact_start",
         (
             r"\bproblem started\)",
+            # a key-events list: "Fault occurs 2020-02-12 11:45"
+            r"\bfault (?:occurs|occurred|starts|started|begins|began)\b",
             r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
             r"\b(?:accidental(?:ly)?|unexpectedly|unintentional(?:ly)?|unintended|inadvertently)\b",
             r"\b(?:begin|begins|began|start|starts|started) to (?:fail|time ?out|error|return"
@@ -123,6 +125,8 @@ _EVENTS: Rules = (
         "mitigated",
         (
             r"(?<!not )\bmitigated\b",
+            # a key-events list: "Repaired 2020-08-07 16:29", "Incident repaired"
+            r"(?<!not )(?<!n't )(?<!be )\brepaired\b",
             r"\brolled back\b",
             r"\broll ?back (?:performed|completed|done|finished|succeeded)\b",
             r"\breverted\b",
@@ -230,6 +234,12 @@ _EVENTS: Rules = (
             r"\b(?:bug|abuse|security) report\b",
             r"\bsupport tickets?\b",
             r"\bcustomer (?:reports|tickets?)\b",
+            # "Ticket https://... is opened about user's servers taking >15min": someone
+            # asked for help (a ticket opened *with* a vendor is an escalation, above)
+            r"\btickets?\s+(?:\S+\s+)?(?:is |was |gets |got )?"
+            r"(?:opened|raised|filed|submitted|created) "
+            r"(?:about|reporting|regarding|saying|that|by (?:a |the )?(?:user|customer|community))",
+            r"^incoming reports?\b",
             r"\b(?:notified|informed|alerted|told) us\b",
             r"\bwe (?:are|were) (?:informed|notified|alerted|told)\b",
             r"\bdisclosed to\b",
@@ -314,6 +324,8 @@ _EVENTS: Rules = (
             r"\bnotic(?:e|ed|es|ing)\b",
             r"\bdetect(?:ed|s)\b",
             r"\b(?:became|become|becomes) aware\b",
+            # a key-events list: "Team aware 2020-02-25 07:36"
+            r"\b(?:team|teams|engineers?|on-?call|we) (?:were |was |are |is )?aware\b",
             r"\b(?:was|is) (?:discovered|identified|spotted|noticed) by\b",
             r"\bwitnessed\b",
             r"\brecogni[sz](?:e|es|ed)\b",
@@ -346,7 +358,9 @@ _EVENTS: Rules = (
             r"\b(?:is|was|are|were) (?:hard |completely |fully )?down\b",
             r"\b(?:deployed|merged|released|applied|rolled out|upgraded?|upgraded?)\b.{0,80}"
             r"\b(?:caus(?:ed|ing|es)|break(?:ing|s)|broke)\b",
-            r"\bcaus(?:ed|ing|es|e) .{0,40}\b(?:to (?:crash|fail|be deleted)|outage|crash|errors)",
+            # (not the analysis: "this is probably the cause of our crash")
+            r"(?<!the )(?<!root )(?<!a )\bcaus(?:ed|ing|es|e) .{0,40}\b"
+            r"(?:to (?:crash|fail|be deleted)|outage|crash|errors)",
             r"\bstop(?:s|ped)? (?:working|responding|shipping|serving|processing|being)\b",
             r"\bexpires?\b",
             r"\b(?:fully|completely|hard) down\b",
@@ -388,6 +402,12 @@ _EVENTS: Rules = (
             r"\bbec(?:a|o)mes? available\b",
             r"\b(?:working|running|responding|operational|available|healthy|functional) again\b",
             r"\btemporary solution\b",
+            # a stopgap: "Cluster had been scaled manually to handle builds until the root
+            # cause is fixed"
+            r"\buntil (?:the )?(?:root cause|underlying (?:issue|cause)|permanent fix|proper fix|"
+            r"real fix|fix) (?:is|has been|can be|gets) "
+            r"(?:fixed|found|applied|deployed|ready|in)\b",
+            r"\bscaled (?:manually|by hand)\b",
             r"\bnow (?:fine|healthy|working|ok|stable)\b",
             r"\b(?:started|resumed|being) \w+ing\b.{0,40}\bagain\b",
             r"\bstarted moving (?:forward|again)\b",

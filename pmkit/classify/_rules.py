@@ -205,9 +205,21 @@ _DETECTION: Rules = (
             r"\breported to us by\b",
             r"\bthird[- ]part(?:y|ies)\b",
             r"\bsocial media\b",
+            # a vendor's own notice: "CircleCI announced a security alert"
+            r"\bannounced an? (?:security )?(?:alert|advisory|incident|breach)\b",
         ),
     ),
-    ("employee", (r"\binternal users?\b", r"\b(?:employee|staff|colleague)s?\b")),
+    (
+        "employee",
+        (
+            r"\binternal users?\b",
+            r"\b(?:employee|staff|colleague)s?\b",
+            # the responders' own team told them: "Notification from security team"
+            # ("notified by the security team" says only who passed it on, not who noticed)
+            r"\b(?:notification|message|e-?mail|report) from (?:the |our )?"
+            r"(?:security|sre|ops|devops|operations|infra\w*|platform|noc|soc) teams?\b",
+        ),
+    ),
     (
         "customer",
         (
@@ -228,6 +240,12 @@ _DETECTION: Rules = (
             r"\bend[- ]users?\b",
             r"\bsupport tickets?\b",
             r"\bcommunity members?\b",
+            # "We were alerted by some users that the service is unavailable"
+            r"\b(?:alerted|notified|told|informed|contacted) by (?:some |a few |several |many "
+            r"|our |the |a )?(?:users?|customers?|clients?)\b",
+            # "A few teams came forward with the issue", "Identified: Via User"
+            r"\bcame forward\b",
+            r"^via (?:an? |the )?users?\b",
         ),
     ),
     (
@@ -249,6 +267,8 @@ _DETECTION: Rules = (
             r"\binternal users?\b",
             r"\bwe noticed\b",
             r"\b(?:i|we) (?:\([^()]{1,40}\) )?(?:looked|realized|realised|saw)\b",
+            # "Team observed that the prometheus pod was restarted" (no alert said so)
+            r"\b(?:team|engineers?) (?:\w+ ){0,2}(?:observed|noticed|spotted)\b",
         ),
     ),
     (
@@ -323,6 +343,14 @@ _SEVERITY_WORDS: dict[str, str] = {
     "informational": "SEV5",
     "trivial": "SEV5",
     "lowest": "SEV5",
+    # status pages (cstate: down, disrupted, notice; Statuspage impacts)
+    "down": "SEV1",
+    "majoroutage": "SEV1",
+    "disrupted": "SEV2",
+    "partialoutage": "SEV2",
+    "degraded": "SEV3",
+    "degradedperformance": "SEV3",
+    "notice": "SEV5",
 }
 
 _STATUS_WORDS: dict[str, str] = {

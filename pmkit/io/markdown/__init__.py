@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pmkit.classify import Vocabulary
 from pmkit.io.markdown._doc import _Doc
-from pmkit.io.markdown._text import _COMMENT
+from pmkit.io.markdown._text import _COMMENT, _STRUCK
 from pmkit.io.rows import Parsed
 
 __all__ = ["read_markdown"]
@@ -62,7 +62,11 @@ def read_markdown(
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<!--" in text:
-        text = _COMMENT.sub("", text)
+        # a comment goes, its line breaks stay: line numbers still name the file's lines
+        text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    if "~~" in text or "</" in text:
+        # keep the line count: struck lines keep their line breaks
+        text = _STRUCK.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     doc = _Doc(text, source, tz, vocabulary, out)
     doc.run()
     doc.finish()

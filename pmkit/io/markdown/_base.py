@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePath
@@ -14,6 +15,7 @@ from pmkit import timeparse
 from pmkit.classify import Vocabulary
 from pmkit.io.markdown._text import (
     _BULLET,
+    _DETECTION_LINE,
     _META_KEYS,
     _META_LINE,
     _ONCE_PER_DOCUMENT,
@@ -27,6 +29,27 @@ from pmkit.io.markdown._text import (
     _no_tags,
 )
 from pmkit.io.rows import Parsed
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _key(key: object) -> str:
+    """One spelling of a front-matter key: ``resolvedWhen`` -> ``resolved_when``."""
+    text = str(key).strip()
+    if not text.islower():
+        text = _CAMEL.sub("_", text)
+    return text.lower().replace(" ", "_").replace("-", "_")
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _same_zone(zone: str) -> str:
+    """One name for the spellings of one zone: UTC, GMT, Z and +00:00 are UTC."""
+    upper = zone.upper().strip("()")
+    if upper in ("UTC", "GMT", "Z", "UT", "+00:00", "+0000", "-00:00", "UTC+0", "GMT+0"):
+        return "UTC"
+    return zone
 
 
 def _name_and_stem(source: str) -> tuple[str, str]:
@@ -126,6 +149,9 @@ class _DocBase:
         self.has_timeline = False
         self.prose: list[tuple[int, str, str | None]] = []
         self.last_zone: tuple[str, date | None, tzinfo] | None = None
+        # the zone the document's own times show, when no line states one: read once
+        self.shown_zone: str | bool | None = False
+        self.body_start = 0  # lines before it are front matter
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -143,6 +169,7 @@ class _DocBase:
         """Parse YAML (---) or TOML (+++) front matter; return the first body line index."""
         lines = self.lines
         if not lines or lines[0].strip() not in ("---", "+++"):
+            self.body_start = 0
             return 0
         fence = lines[0].strip()
         end = None
@@ -195,7 +222,9 @@ class _DocBase:
         extra = data.get("extra")
         if isinstance(extra, dict):
             data = {**extra, **data}
-        self.meta = {str(k).strip().lower().replace(" ", "_"): v for k, v in data.items()}
+        # "resolvedWhen", "Started At", "impact-start": one spelling, resolved_when
+        self.meta = {_key(k): v for k, v in data.items()}
+        self.body_start = end + 1
         return end + 1
 
     def meta_str(self, *keys: str) -> str | None:
@@ -210,7 +239,7 @@ class _DocBase:
 
     # -- time helpers -----------------------------------------------------
     def zone_for(self, on: date | None, line: int) -> tzinfo | None:
-        zone = self.zone or self.tz_arg
+        zone = self.zone or self.zone_shown() or self.tz_arg
         if zone is None:
             return None
         last = self.last_zone
@@ -226,6 +255,56 @@ class _DocBase:
             self.problem(line, "warning", warn[0], warn[1])
         self.last_zone = (zone, on, tz)
         return tz
+
+    def zone_shown(self) -> str | None:
+        """The one zone the document's own times are written in, when no line states one.
+
+        "Status: Resolved at 2020-04-15 15:09 UTC" among times that state no zone:
+        the author writes in UTC. Every time written with a zone must name the
+        same one (UTC, GMT and Z are one); front matter times with an offset
+        count too. Found once per document, with a ``time.zone_from_line``
+        warning saying where; None when the document shows no zone, or several.
+        It wins over ``tz=``, which is for documents that state none.
+        """
+        if self.shown_zone is not False:
+            return self.shown_zone if isinstance(self.shown_zone, str) else None
+        zones: dict[str, int] = {}
+        for i, raw in enumerate(self.lines, 1):
+            if not _ANY_DIGIT.search(raw):
+                continue
+            m = timeparse.find_time(raw)
+            while m is not None:
+                if m.zone is not None:
+                    name = _same_zone(m.zone)
+                    zones.setdefault(name, i)
+                    if len(zones) > 1:
+                        self.shown_zone = None
+                        return None
+                rest = raw[m.end :]
+                m = timeparse.find_time(rest) if _ANY_DIGIT.search(rest) else None
+                raw = rest
+        if not zones:
+            for value in self.meta.values():
+                if isinstance(value, datetime) and value.tzinfo is not None:
+                    offset = value.utcoffset()
+                    name = "UTC" if not offset else timeparse._format_offset(offset)
+                    zones.setdefault(name, 1)
+            if len(zones) > 1:
+                zones.clear()
+        if not zones:
+            self.shown_zone = None
+            return None
+        ((name, line),) = zones.items()
+        self.shown_zone = name
+        where = "the front matter" if line <= self.body_start else f"line {line}"
+        self.problem(
+            line,
+            "warning",
+            "time.zone_from_line",
+            f"times that state no zone are read in {name}, the zone {where} writes; "
+            "state the zone above the timeline (e.g. 'All times in UTC') to be sure",
+        )
+        return name
 
     def set_zone(self, zone: str, line: int) -> None:
         try:
@@ -327,6 +406,8 @@ class _DocBase:
             self.current_date = d
 
     current_date: date | None = None
+    #: the latest timeline time so far (reset at each Timeline section)
+    timeline_last: datetime | None = None
     sticky_date = False
     in_prose = False
     first_date: date | None = None  # date of the first timeline time, zone or not
@@ -348,12 +429,19 @@ class _DocBase:
         if zone:
             self.set_zone(zone, 1)
         raw_date = meta.get("date")
+        status_page = "resolved_when" in meta or isinstance(meta.get("resolved"), bool)
         if isinstance(raw_date, datetime):
             self.doc_date = raw_date.date()
+            if status_page:
+                # a status-page incident (cstate: date, resolved, resolvedWhen): its
+                # date and time is when the incident began
+                meta.setdefault("started_at", raw_date)
         elif isinstance(raw_date, date):
             self.doc_date = raw_date
         elif isinstance(raw_date, str):
             self.doc_date = timeparse.find_date(raw_date)
+            if status_page and timeparse.find_time(raw_date) is not None:
+                meta.setdefault("started_at", raw_date)
             if self.doc_date is None:
                 self.problem(
                     1,
@@ -414,6 +502,16 @@ class _DocBase:
             items.append((cur_line, " ".join(cur)))
         return items
 
+    def detection_label(self, raw: str) -> None:
+        """``**Identified**: Pingdom reported Concourse down``: how it was noticed, in words.
+
+        Kept for :meth:`detection`, which reads the source from it; the line stays
+        in the text.
+        """
+        d = _DETECTION_LINE.match(raw) if ":" in raw else None
+        if d is not None:
+            self.meta.setdefault("detected_how", _clean_inline(d.group(1)))
+
     def inline_meta(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """Take ``**Team:** payments``-style metadata lines out of a block.
 
@@ -424,6 +522,7 @@ class _DocBase:
         for line, raw in block:
             m = _META_LINE.match(raw) if ":" in raw else None
             if m is None:
+                self.detection_label(raw)
                 rest.append((line, raw))
                 continue
             key = _META_KEYS[m.group(1).strip().lower()]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from pmkit import classify, schema
+from pmkit import classify, schema, timeparse
 from pmkit.io._incident import micros
 from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
@@ -20,14 +20,18 @@ from pmkit.io.markdown._text import (
     _MAX_SUMMARY,
     _MEMO_MAX,
     _MILESTONE_KEYS,
+    _ZONE_WORDS,
     _bold_heading,
     _clean_inline,
     _list_line,
+    _may_hold,
     _memo_default,
     _midnight,
     _section,
 )
 
+#: Stands in for "no date known" when a yearless heading date needs a year.
+_NO_DAY = datetime(1, 1, 1).date()
 #: First characters of lines that may be headings, fences or heading underlines.
 _MAY_MARK = "#=`~*_"
 #: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
@@ -46,6 +50,25 @@ def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
         elif _list_line(raw):
             return True
     return False
+
+
+def _timeline_heading(title: str, year: int | None) -> str | None:
+    """What a sub-heading of a timeline is: ``"time"``, ``"date"`` or None (anything else).
+
+    Timelines written as headings put each event's time in a heading and its
+    text under it ("### 13:44", "### 2018-01-17 17:14pm", "### 07:35 - Node limit
+    increased") and a day in a heading over them ("## May 12"). A heading that
+    starts with a time is an event; one that is a date and little else is a day.
+    """
+    if not title[:1].isdigit() and not title[:1].isupper() and title[:1] not in "~±":
+        return None
+    m = timeparse.find_time(title)
+    if m is not None and m.relative is None and m.start == 0:
+        return "time"
+    ds = timeparse.find_date_span(title, year=year)
+    if ds is not None and ds[1] == 0 and len(title[ds[2] :].strip(" ,.:-—–()")) <= 3:
+        return "date"
+    return None
 
 
 def _without_marker(text: str, vocabulary: classify.Vocabulary | None) -> str:
@@ -77,6 +100,17 @@ class _Doc(_Milestones):
         body = self.front_matter()
         self.apply_meta()
         lines = self.lines
+        if self.zone is None:
+            # "All times in UTC" written anywhere (below the timeline, in a footnote)
+            # is the zone of the lines above it too; the walk below sets each
+            # statement again where it stands
+            for i in range(body, len(lines)):
+                raw = lines[i]
+                if _may_hold(raw, _ZONE_WORDS):
+                    zone = timeparse.find_zone_statement(_clean_inline(raw))
+                    if zone:
+                        self.set_zone(zone, i + 1)
+                        break
         section: str | None = "preamble"
         heading_text: str | None = None
         section_level = 0
@@ -93,9 +127,17 @@ class _Doc(_Milestones):
             handlers[name] = self.read_prose
         sub_step: str | None = None
         top = True  # no sub-heading yet in the section
+        # a timeline heading that starts with a time: the event whose text is under it
+        timed_heading: tuple[int, str] | None = None
 
         def flush() -> None:
-            if block:
+            nonlocal timed_heading
+            if timed_heading is not None:
+                line, title = timed_heading
+                under = " ".join(text.strip() for _, text in block if text.strip())
+                self.read_timeline([(line, f"{title} {under}".rstrip())], heading_text, sub_step)
+                timed_heading = None
+            elif block:
                 handler = handlers.get(section or "other")
                 if handler is not None:
                     handler(block, heading_text, sub_step)
@@ -139,6 +181,20 @@ class _Doc(_Milestones):
             if level:
                 prev_plain = ""
                 found = _section(title, self.vocab)
+                if section == "timeline" and found is None and level >= section_level:
+                    year = (self.current_date or self.doc_date or _NO_DAY).year
+                    kind = _timeline_heading(title, year if year > 1 else None)
+                    if kind is not None:
+                        # "### 13:44" with its text under it, "## May 12" over the day's lines
+                        flush()
+                        if kind == "time":
+                            timed_heading = (idx + 1, title)
+                        else:
+                            self.heading_context(title, idx + 1)
+                            ds = timeparse.find_date_span(title, year=year)
+                            if ds is not None:
+                                self.current_date = ds[0]
+                        continue
                 if self.title is None and level == 1 and found is None:
                     # the document's title: the text under it is still the preamble
                     self.title = title
@@ -178,6 +234,7 @@ class _Doc(_Milestones):
                     continue
                 if found == "timeline":
                     self.has_timeline = True
+                    self.timeline_last = None
                 section, heading_text, section_level, sub_step = found, title, level, None
                 top = True
                 if section is None and self.title is None:
@@ -186,6 +243,36 @@ class _Doc(_Milestones):
             prev_plain = stripped
             block.append((idx + 1, raw))
         flush()
+
+    def mark_misdated(self, events: list[dict[str, Any]]) -> None:
+        """Lines whose date is days before the lines around them: a typo, not this incident.
+
+        "2023-01-11 14:34 ...", "2022-01-11 14:40 ...", "2023-01-11 14:51 ...": the
+        middle line's year is a slip. Such a line keeps its time as written but is
+        left out of the milestones (it would become the start, or a detection a
+        year early), with a ``time.out_of_order`` warning; the lines after it are
+        not moved. A line counts when it is at least two days before the timed
+        line above it and (unless it is the last) before the one below it too.
+        """
+        timed = sorted(
+            (e for e in events if e["at"] is not None and e["relative"] is None),
+            key=lambda e: e["line"],
+        )
+        gap = timedelta(days=2)
+        for i in range(1, len(timed)):
+            e, before = timed[i], timed[i - 1]
+            after = timed[i + 1] if i + 1 < len(timed) else None
+            if before["at"] - e["at"] < gap or (after is not None and after["at"] - e["at"] < gap):
+                continue
+            e["misdated"] = True
+            self.problem(
+                e["line"],
+                "warning",
+                "time.out_of_order",
+                f"{e['raw_time']!r} is {(before['at'] - e['at']).days} days before the line "
+                f"above it (line {before['line']}); read as a typo in the date and left out of "
+                "the milestones: fix the date",
+            )
 
     def finish(self) -> None:
         if not any(e["at"] is not None for e in self.events):
@@ -209,7 +296,10 @@ class _Doc(_Milestones):
                 ):
                     marked[kind] = at
         self.resolve_relative(events)
-        milestones, provenance = self.milestones(events, marked)
+        self.mark_misdated(events)
+        milestones, provenance = self.milestones(
+            [e for e in events if not e.get("misdated")], marked
+        )
         source_kind = self.detection(events)
         timed = [e["at"] for e in events if e["at"] is not None]
         occurred = (

@@ -101,13 +101,41 @@ class _Milestones(_Sections):
             if ack is not None and (stated is None or ack < stated)
             else None
         )
+        if (
+            ack_detection is None
+            and ack is not None
+            and stated is not None
+            and ack < stated
+            and stated == reported_line
+        ):
+            # "5:00 PM Incident declared" before "5:37 PM First reports of users": the
+            # users report what responders were already working on, so it had been
+            # noticed by the acknowledgement at the latest (a staff member who "notices"
+            # something after troubleshooting another matter did detect it then)
+            ack_detection = self.first_ack(events, ack)
+            first_of["detected"] = ack
         meta = self.meta
         given = bool(meta) and not _ANY_MILESTONE_KEY.isdisjoint(meta)
         for col, keys in _MILESTONE_KEYS.items():
             at = None
             if given:
-                value = next((meta[k] for k in keys if k in meta), None)
+                # "resolved: true" says whether, not when: the next key may say when
+                value = next(
+                    (meta[k] for k in keys if k in meta and not isinstance(meta[k], bool)), None
+                )
                 at = self.meta_time(value, col) if value is not None else None
+            start = milestones.get("started_at")
+            if at is not None and start is not None and at < start and col != "started_at":
+                # "date: 2021-09-23T10:01", "resolvedWhen: 2021-09-20T13:00": a slip in
+                # the date; the lines may say when
+                self.problem(
+                    1,
+                    "warning",
+                    "frontmatter.bad_value",
+                    f"front matter {col} {at:%Y-%m-%d %H:%M} UTC is before the start "
+                    f"({start:%Y-%m-%d %H:%M} UTC); ignored: fix the date",
+                )
+                at = None
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
                 continue
@@ -128,8 +156,13 @@ class _Milestones(_Sections):
                 milestones["detected_at"],  # the acknowledgement's time, in first_of
                 ack_detection["line"],
                 "no earlier line marks the detection",
-                "from this acknowledgement, which says how the incident was noticed. Mark the "
-                "right line [detected] to be explicit",
+                (
+                    "from this acknowledgement, which says how the incident was noticed"
+                    if _detected_by(ack_detection["text"], self.vocab) not in (None, "employee")
+                    else "as this acknowledgement, when it had been noticed at the latest (the "
+                    "line saying how comes later)"
+                )
+                + ". Mark the right line [detected] to be explicit",
             )
         late_ack = self.drop_misplaced(events, first_of, milestones, provenance, marked)
         window = None
@@ -204,6 +237,15 @@ class _Milestones(_Sections):
             e["detects"] = True
         first = min(detecting, key=lambda e: (e["at"], e["line"]))
         first_of["detected"] = first["at"]
+        return first
+
+    def first_ack(self, events: list[dict[str, Any]], at: datetime) -> dict[str, Any]:
+        """The first acknowledgement (at ``at``), marked as the detection too."""
+        first = min(
+            (e for e in events if e["kind"] == "acknowledged" and e["at"] == at),
+            key=lambda e: e["line"],
+        )
+        first["detects"] = True
         return first
 
     def drop_misplaced(
@@ -488,6 +530,12 @@ class _Milestones(_Sections):
                 f"detection_source {given!r} is not one of monitoring, customer, employee, "
                 "third_party, automated_test, unknown",
             )
+        how = self.meta_str("detected_how")
+        if how:
+            # "**Identified**: Pingdom reported Concourse down": the author says how
+            found = _detected_by(how, self.vocab)
+            if found:
+                return found
         first = sorted(
             (e for e in events if e["kind"] in ("detected", "reported") or "detects" in e),
             key=lambda e: (e["at"] is None, e["at"] or _EPOCH, e["line"]),
@@ -510,6 +558,7 @@ class _Milestones(_Sections):
                     return found
                 if e["kind"] in ("acknowledged", "mitigated", "resolved"):
                     break
-        summary = " ".join(self.summary_parts)[:2000]
+        # the summary, or the text before any heading when there is none
+        summary = " ".join(self.summary_parts or self.preamble_parts)[:2000]
         found = classify.detection_source(summary, self.vocab) if summary else None
         return found or "unknown"

@@ -147,6 +147,9 @@ class _Sections(_Timeline):
             self.prose.append((line, text, heading))
 
     def read_prose(self, block: list[tuple[int, str]], heading: str | None, _s: str | None) -> None:
+        for _, raw in block:
+            if ":" in raw:
+                self.detection_label(raw)
         for line, text in self.paragraphs(block):
             self.prose.append((line, text, heading))
 

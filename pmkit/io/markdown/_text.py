@@ -38,6 +38,11 @@ _TAG = re.compile(r"<[^<>\n]{0,500}>")
 # text column ever holds a tag opener such as "<script".
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: Struck-through text is taken back ("~~The outage finished at 04:30~~",
+#: "<strike>...</strike>"): not read. Bounded, so a stray "~~" costs nothing.
+_STRUCK = re.compile(
+    r"~~(?=\S)[^~\n]{0,1000}(?:\n[^~\n]{0,1000}){0,5}?~~|<(strike|del|s)>[\s\S]{0,2000}?</\1>"
+)
 _LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
 _EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s)|(?<!\w)_(?!\s)|`)")
 _ACTOR = re.compile(r"@([A-Za-z0-9][\w.-]{0,38})|\[([A-Za-z][\w.-]{1,38})\](?!\()")
@@ -75,6 +80,25 @@ _META_KEYS = {
     "detected by": "detection_source",
     "reported by": "reported_by",
 }
+#: Labels of a line that says, in words, how the incident was noticed
+#: ("**Identified**: Pingdom reported Concourse down", "Detected by: a user in Slack").
+_DETECTION_LABELS = (
+    "identified",
+    "identified by",
+    "how was it detected",
+    "how it was detected",
+    "how detected",
+    "detection method",
+    "detected via",
+    "detected through",
+    "noticed by",
+)
+_DETECTION_LINE = re.compile(
+    r"[ \t]*(?:[-*][ \t]+)?(?:\*\*|__)?(?:"
+    + "|".join(sorted(_DETECTION_LABELS, key=len, reverse=True))
+    + r")\??[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*(\S.{0,300}?)[ \t]*$",
+    re.I,
+)
 _META_LINE = re.compile(
     r"[ \t]*(?:[-*][ \t]+)?(?:\*\*|__)?("
     + "|".join(sorted(_META_KEYS, key=len, reverse=True))
@@ -116,7 +140,7 @@ _MILESTONE_KEYS = {
     "reported_at": ("reported_at", "reported"),
     "acknowledged_at": ("acknowledged_at", "acknowledged", "ack", "responded_at"),
     "mitigated_at": ("mitigated_at", "mitigated", "fixed_at"),
-    "resolved_at": ("resolved_at", "resolved", "ended_at", "end"),
+    "resolved_at": ("resolved_at", "resolved", "resolved_when", "ended_at", "end"),
     "communicated_at": ("communicated_at", "first_communication_at", "status_page_at"),
 }
 _STEP_NAMES = {
@@ -190,12 +214,18 @@ _FLAT_KEY = re.compile(r"([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(.*))?")
 _PLAIN_VALUE = re.compile(r"[\w@/+.,: ()-]{0,200}")
 
 
+_YAML_BOOLS = {
+    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
+}
+
+
 def _flat_yaml(lines: list[str], start: int, end: int) -> dict[str, Any] | None:
     """Front matter of plain ``key: value`` lines without calling a YAML parser.
 
     Returns None for anything but the simplest shape (quotes, lists, anchors,
     tags, comments after values, ...): the real YAML parser then reads it. Values
-    are strings, as the reader interprets them itself.
+    are strings, as the reader interprets them itself, but for YAML's booleans.
     """
     out: dict[str, Any] = {}
     for i in range(start, end):
@@ -212,6 +242,8 @@ def _flat_yaml(lines: list[str], start: int, end: int) -> dict[str, Any] | None:
             return None
         if value in ("null", "~", "Null", "NULL"):
             out[m.group(1)] = None
+        elif value in _YAML_BOOLS:
+            out[m.group(1)] = _YAML_BOOLS[value]  # "resolved: true", as YAML reads it
         else:
             out[m.group(1)] = value
     return out

@@ -96,7 +96,9 @@ class _Timeline(_DocBase):
         # the columns read together as the row's time ("| Day | Date | Time |"):
         # weekday, date, then time, so a row's date gives its day
         lead_cols: tuple[int, ...] = (0,)
-        prev_at: datetime | None = None
+        # the latest time so far: a timeline written as headings comes here one
+        # event at a time, and its lines still roll past midnight
+        prev_at = self.timeline_last
         for line, item in self.paragraphs(block, timed=True):
             if item.startswith("|"):
                 if _TABLE_SEP.fullmatch(item.strip()):
@@ -128,6 +130,7 @@ class _Timeline(_DocBase):
             else:
                 text = item
             prev_at = self.timeline_item(text, line, heading, prev_at)
+        self.timeline_last = prev_at
 
     def zone_from_header(self, cells: list[str], line: int) -> None:
         """``| Date and Time in CET | Event |``: a zone named in a column header."""

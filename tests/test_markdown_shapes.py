@@ -1,0 +1,255 @@
+"""Shapes real postmortems take that the reader had not met, each from a real line.
+
+The lines quoted here come from the documents in ``tests/corpora`` (MoJ Cloud
+Platform, Jenkins infrastructure, 2i2c), shortened.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import pmkit
+from pmkit.io.markdown import read_markdown
+from pmkit.loading import _frames
+
+T = pd.Timestamp
+
+
+def read(text: str, name: str = "2024-05-01-test.md", **kw: object) -> pmkit.Postmortems:
+    parsed = read_markdown(text, source=name, **kw)  # type: ignore[arg-type]
+    return pmkit.Postmortems(**_frames(parsed))
+
+
+def codes(pm: pmkit.Postmortems) -> list[str]:
+    return list(pm.problems["code"])
+
+
+# -- timelines written as headings ----------------------------------------------------
+
+
+HEADINGS = """# Incident report May 12 2025 - resource provisioning issue
+
+## Timeline
+
+_All times in EEST_
+
+## May 12
+
+### 20:15
+
+Ticket https://example.freshdesk.com/a/tickets/3310 is opened about user's servers
+taking >15min to start and their kernels being killed
+
+### 20:57
+First engineer acknowledges the issue
+
+### 23:00
+
+Second engineer starts looking through the logs
+
+### 00:40
+
+Second engineer conclusion is that there was nothing wrong with the hub
+
+## May 13
+
+### 19:28
+
+Community confirms the workshop is running smoothly
+
+## Action Items
+
+- [ ] write an incident report
+"""
+
+
+def test_a_heading_that_starts_with_a_time_is_an_event_with_the_text_under_it() -> None:
+    pm = read(HEADINGS, "2025-05-12-earthscope.md")
+    ev = pm.events
+    assert list(ev["raw_time"]) == ["20:15", "20:57", "23:00", "00:40", "19:28"]
+    assert ev["text"].iloc[0].startswith("Ticket https://example.freshdesk.com")
+    assert ev["text"].iloc[0].endswith("their kernels being killed")
+    # EEST (UTC+3), written once in italics under the Timeline heading
+    assert ev["at"].iloc[0] == T("2025-05-12 17:15", tz="UTC")
+    # 00:40 after 23:00 rolls past midnight; "## May 13" gives the next day's date
+    assert ev["at"].iloc[3] == T("2025-05-12 21:40", tz="UTC")
+    assert ev["at"].iloc[4] == T("2025-05-13 16:28", tz="UTC")
+    inc = pm.incidents.iloc[0]
+    # "Ticket ... is opened about user's servers ...": someone asked for help
+    assert inc["detected_at"] == T("2025-05-12 17:15", tz="UTC")
+    assert inc["detection_source"] == "customer"
+    assert inc["acknowledged_at"] == T("2025-05-12 17:57", tz="UTC")
+    assert len(pm.actions) == 1
+
+
+def test_a_zone_in_the_timeline_heading_and_12_hour_heading_times() -> None:
+    text = (
+        "# LEAP hub outage\n\n## Timeline (times in BST)\n\n### 5:00 PM\nIncident declared\n\n"
+        "### 5:37 PM\nFirst reports of users encountering 404 errors whilst accessing the hub\n\n"
+        "### 6:11 PM\nIncident resolved.\n"
+    )
+    pm = read(text, "2025-08-12-leap-outage.md")
+    inc = pm.incidents.iloc[0]
+    assert inc["acknowledged_at"] == T("2025-08-12 16:00", tz="UTC")  # BST is UTC+1
+    assert inc["resolved_at"] == T("2025-08-12 17:11", tz="UTC")
+    # the report came after someone took the incident on: it had been noticed by then
+    assert inc["detected_at"] == T("2025-08-12 16:00", tz="UTC")
+    assert inc["detected_from"] == "inferred"
+    assert "milestone.order" not in codes(pm)
+
+
+# -- front matter ---------------------------------------------------------------------
+
+
+CSTATE = """---
+title: get.jenkins.io disk quota exceeded
+date: 2021-04-19T18:50:00-00:00
+resolved: true
+resolvedWhen: 2021-04-19T21:12:00-00:00
+# Possible severity levels: down, disrupted, notice
+severity: down
+section: issue
+---
+
+The get.jenkins.io pods are unable to mount their Azure file storage.
+"""
+
+
+def test_a_status_page_incident_gives_its_start_and_resolution() -> None:
+    pm = read(CSTATE, "2021-04-19-get-jenkins-io.md")
+    inc = pm.incidents.iloc[0]
+    # cstate: date is when it began, resolvedWhen when it ended ("resolved: true" says whether)
+    assert inc["started_at"] == T("2021-04-19 18:50", tz="UTC")
+    assert inc["started_from"] == "metadata"
+    assert inc["resolved_at"] == T("2021-04-19 21:12", tz="UTC")
+    assert inc["severity"] == "SEV1"  # "down"
+    assert "frontmatter.bad_value" not in codes(pm)
+
+
+def test_front_matter_keys_in_camel_case_are_read() -> None:
+    pm = read("---\nstartedAt: 2024-05-01T10:00:00Z\nResolved At: 2024-05-01T11:00:00Z\n---\n")
+    inc = pm.incidents.iloc[0]
+    assert inc["started_at"] == T("2024-05-01 10:00", tz="UTC")
+    assert inc["resolved_at"] == T("2024-05-01 11:00", tz="UTC")
+
+
+def test_front_matter_offsets_give_the_zone_of_timeline_times_that_state_none() -> None:
+    text = (
+        "---\ndate: 2021-05-30T08:13:00-00:00\nresolvedWhen: 2021-06-02T01:00:00-00:00\n---\n\n"
+        "## Timeline\n\n"
+        "* 2021-06-01T19:45 - Mark Waite investigates Jenkins 2.296 not being visible on "
+        "www.jenkins.io, detects blocked update center job\n"
+    )
+    pm = read(text, "2021-06-01-updates-job-blocked.md")
+    assert pm.events["at"].iloc[0] == T("2021-06-01 19:45", tz="UTC")
+    assert "time.zone_from_line" in codes(pm)
+    assert "time.no_zone" not in codes(pm)
+
+
+# -- zones ----------------------------------------------------------------------------
+
+
+def test_one_zone_a_line_writes_is_the_zone_of_times_that_state_none() -> None:
+    text = (
+        "# Incident on 2020-04-15 Nginx/TLS\n\n- **Key events**\n"
+        "  - Fault occurs 2020-04-15 07:15\n  - Incident declared 2020-04-15 14:39\n"
+        "  - Resolved 2020-04-15 15:09\n\n- **Status**: Resolved at 2020-04-15 15:09 UTC\n"
+    )
+    # the document's own UTC wins over the zone passed for documents that state none
+    pm = read(text, "2020-04-15-nginx-tls.md", tz="Europe/London")
+    inc = pm.incidents.iloc[0]
+    assert inc["started_at"] == T("2020-04-15 07:15", tz="UTC")  # "Fault occurs"
+    assert inc["acknowledged_at"] == T("2020-04-15 14:39", tz="UTC")
+    problem = pm.problems.set_index("code").loc["time.zone_from_line"]
+    assert problem["line"] == 8 and "UTC" in problem["message"]
+
+
+def test_a_zone_statement_below_the_lines_it_applies_to() -> None:
+    text = "# Outage\n\n- 2024-05-01 10:00 errors begin\n- 10:30 rolled back\n\nAll times in UTC.\n"
+    pm = read(text)
+    assert list(pm.events["at"]) == [
+        T("2024-05-01 10:00", tz="UTC"),
+        T("2024-05-01 10:30", tz="UTC"),
+    ]
+    assert "time.no_zone" not in codes(pm)
+
+
+def test_a_city_written_after_each_time_is_its_zone() -> None:
+    text = (
+        "## Timeline - May 29, 2021\n\n"
+        "* 17:39 Denver - Started Jenkins core build, detected that maven agents were not "
+        "being allocated\n"
+        "* 20:09 DEnver - Outage resolved, ACI agents are allocated on ci.jenkins.io\n"
+    )
+    pm = read(text, "2021-05-29-no-aci-agents.md")
+    # Denver is UTC-6 in May (MDT)
+    assert list(pm.events["at"]) == [
+        T("2021-05-29 23:39", tz="UTC"),
+        T("2021-05-30 02:09", tz="UTC"),
+    ]
+
+
+# -- lines and labels -----------------------------------------------------------------
+
+
+KEY_EVENTS = """---
+title: Incident on 2020-08-07 - Master node provisioning failure
+---
+
+# Incident on 2020-08-07 - Master node provisioning failure
+
+- **Key events**
+  - First detected 2020-08-07 15:51
+  - Repaired 2020-08-07 16:29
+  - Incident declared 2020-08-07 16:39
+  - Resolved 2020-08-14 10:06
+
+- **Identified**: Pingdom reported Concourse (concourse.example.gov.uk) down.
+"""
+
+
+def test_a_key_events_list_and_an_identified_label() -> None:
+    pm = read(KEY_EVENTS, "2020-08-07-master-node.md", tz="Europe/London")
+    inc = pm.incidents.iloc[0]
+    assert inc["detected_at"] == T("2020-08-07 14:51", tz="UTC")  # BST
+    assert inc["mitigated_at"] == T("2020-08-07 15:29", tz="UTC")  # "Repaired"
+    assert inc["mitigated_from"] == "timeline"
+    assert inc["resolved_at"] == T("2020-08-14 09:06", tz="UTC")
+    # "**Identified**: Pingdom reported ...": the author says how it was noticed
+    assert inc["detection_source"] == "monitoring"
+
+
+def test_a_line_dated_a_year_before_its_neighbours_is_a_typo_left_out() -> None:
+    text = (
+        "# Incident on 2023-01-11\n\n"
+        "  - 2023-01-11 14:22: Cloud Platform team member observed failed DockerHub logins\n"
+        "  - 2023-01-11 14:34: Discovered that cluster DockerHub passwords do not match\n"
+        "  - 2022-01-11 14:40 Concourse DockerHub password updated\n"
+        "  - 2023-01-11 14:51 Explanation revealed.\n"
+    )
+    pm = read(text, "2023-01-11-cluster-image-pull.md", tz="UTC")
+    inc = pm.incidents.iloc[0]
+    # the 2022 line would have been the start, a year early
+    assert inc["started_at"] == T("2023-01-11 14:22", tz="UTC") or pd.isna(inc["started_at"])
+    assert pm.events["at"].iloc[2] == T("2022-01-11 14:40", tz="UTC")  # kept as written
+    p = pm.problems[pm.problems["code"] == "time.out_of_order"]
+    assert list(p["line"]) == [5] and "364 days before" in p["message"].iloc[0]
+
+
+def test_struck_through_text_is_not_read_and_comments_keep_line_numbers() -> None:
+    text = (
+        "---\ndate: 2025-01-08T22:00:00-00:00\nresolvedWhen: 2025-01-30T17:30:00-00:00\n---\n"
+        "<!-- [Closing message]\nsomething -->\n"
+        "<strike>The Azure outage finished the 04:30 UTC on 11 Jan 2025 </strike>\n"
+        "Windows builds are now flowing. ~~Preliminary: at 05:00 UTC~~\n\n"
+        "- 2025-01-08 22:10 UTC builds stuck in the queue\n"
+    )
+    pm = read(text, "2025-01-08-azure.md")
+    assert list(pm.events["raw_time"]) == ["2025-01-08 22:10 UTC"]
+    assert pm.events["line"].iloc[0] == 10  # the comment's two lines still count
+
+
+def test_cstate_severities_and_status_page_words() -> None:
+    for word, sev in (("down", "SEV1"), ("disrupted", "SEV2"), ("notice", "SEV5")):
+        pm = read(f"---\nseverity: {word}\n---\n# x\n")
+        assert pm.incidents["severity"].iloc[0] == sev
