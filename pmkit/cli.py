@@ -96,7 +96,9 @@ def _counts(pm: Postmortems) -> str:
     return (
         f"{c['incidents']} incidents, {c['events']} events, {c['ideas']} ideas, "
         f"{c['actions']} actions; {c['problems']} problems "
-        f"({c['errors']} errors, {c['warnings']} warnings)"
+        f"({c['errors']} errors, {c['warnings']} warnings"
+        + (f", {c['info']} info: files skipped as no postmortems" if c["info"] else "")
+        + ")"
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pmkit import schema
-from pmkit.io import parquet
+from pmkit.io import MARKDOWN_SUFFIXES, parquet
 
 if TYPE_CHECKING:
     from pmkit.actions import TrackerMerge
@@ -79,11 +79,12 @@ class Postmortems:
         return len(self.incidents)
 
     def counts(self) -> dict[str, int]:
-        """Rows per table, plus errors and warnings among the problems."""
+        """Rows per table, plus errors, warnings and info rows among the problems."""
         out = {name: len(df) for name, df in self.tables.items()}
         levels = self.problems["level"].value_counts()
         out["errors"] = int(levels.get("error", 0))
         out["warnings"] = int(levels.get("warning", 0))
+        out["info"] = int(levels.get("info", 0))
         return out
 
     def __repr__(self) -> str:
@@ -91,7 +92,9 @@ class Postmortems:
         return (
             f"<Postmortems: {c['incidents']} incidents, {c['events']} events, "
             f"{c['ideas']} ideas, {c['actions']} actions, {c['problems']} problems "
-            f"({c['errors']} errors, {c['warnings']} warnings)>"
+            f"({c['errors']} errors, {c['warnings']} warnings"
+            + (f", {c['info']} info" if c["info"] else "")
+            + ")>"
         )
 
     def _repr_html_(self) -> str:
@@ -101,6 +104,126 @@ class Postmortems:
         return (
             "<div class='pmkit-postmortems'><b>Postmortems</b>"
             f"<table>{rows}</table>{head.to_html(index=False, escape=True)}</div>"
+        )
+
+    def evidence(self, incident_ids: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """Where each milestone comes from: one row per incident and milestone with a time.
+
+        Columns: ``incident_id``, ``milestone``, ``at``, ``provenance``
+        (``metadata``, ``timeline``, ``platform``, ``inferred``), ``confidence``
+        (``stated``, ``inferred``, ``ambiguous``), ``source`` and ``line`` (where
+        to look), ``text`` (what that line says, as read: the timeline event on
+        it, "front matter", "table row" or "platform record"; empty for a
+        sentence of the summary, which holds no event) and ``why`` (for an inferred
+        or ambiguous milestone, the problem that says from what it was inferred
+        or what casts doubt on it).
+
+        Examples
+        --------
+        >>> import pmkit, pathlib, tempfile
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "2024-05-01-api.md").write_text(
+        ...     "# API outage\\n\\n## Timeline\\n\\nAll times UTC.\\n\\n"
+        ...     "- 10:00 [start] errors begin\\n- 10:07 alert fired\\n- 10:30 rolled back\\n")
+        >>> ev = pmkit.load(d).evidence()
+        >>> ev[["milestone", "line", "confidence", "text"]].values.tolist()[:2]
+        [['started_at', 7, 'stated', 'errors begin'], ['detected_at', 8, 'stated', 'alert fired']]
+        """
+        from pmkit.io._incident import taken
+        from pmkit.io.confidence import doubts
+
+        inc = self.incidents
+        if isinstance(incident_ids, str):
+            incident_ids = [incident_ids]
+        if incident_ids is not None:
+            inc = inc[inc["incident_id"].isin(list(incident_ids)).to_numpy(dtype=bool)]
+            inc = inc.reset_index(drop=True)
+        doubted = doubts(inc, self.problems)
+        ev = self.events
+        ev = ev[
+            ev["line"].notna().to_numpy(dtype=bool) & ev["incident_id"].isin(inc["incident_id"])
+        ]
+        said: dict[tuple[str, str, int], list[tuple[Any, str]]] = {}
+        for iid, src, line, at, t in zip(
+            ev["incident_id"].astype(object),
+            ev["source"].astype(object),
+            ev["line"].astype(object),
+            ev["at"].astype(object),
+            ev["text"].astype(object),
+            strict=True,
+        ):
+            said.setdefault((str(iid), str(src), int(line)), []).append((at, str(t)))
+        probs = self.problems
+        probs = probs[probs["code"].astype(object).eq("milestone.inferred").to_numpy(dtype=bool)]
+        inferred_why: dict[str, list[str]] = {}
+        for iid, message in zip(
+            probs["incident_id"].astype(object), probs["message"].astype(object), strict=True
+        ):
+            inferred_why.setdefault(str(iid), []).append(str(message))
+        rows: list[dict[str, Any]] = []
+        records = inc.to_dict("records")
+        for r, rec in enumerate(records):
+            iid, src = str(rec["incident_id"]), rec["source"]
+            for col in schema.MILESTONES:
+                at = rec[col]
+                if pd.isna(at):
+                    continue
+                prov = rec[schema.provenance_column(col)]
+                line = rec[schema.line_column(col)]
+                text: str | None = None
+                if not pd.isna(line):
+                    # a prose line holds several events: the one at this time
+                    on_line = said.get((iid, str(src), int(line)), [])
+                    texts = [t for e_at, t in on_line if e_at == at] or [t for _, t in on_line]
+                    text = " / ".join(texts) or None
+                from_meta = prov == "metadata" or any(
+                    rec[schema.provenance_column(c)] == "metadata"
+                    and rec[schema.line_column(c)] == line
+                    for c in schema.MILESTONES
+                    if not pd.isna(line)
+                )
+                if text is None and from_meta:
+                    text = (
+                        "front matter"
+                        if str(src).lower().endswith(MARKDOWN_SUFFIXES)
+                        else "table row"
+                    )
+                elif text is None and prov == "platform":
+                    text = "platform record"
+                why = doubted.get((r, col))
+                if prov == "inferred":
+                    why = next((m for m in inferred_why.get(iid, []) if taken(col) in m), None)
+                rows.append(
+                    {
+                        "incident_id": iid,
+                        "milestone": col,
+                        "at": at,
+                        "provenance": prov,
+                        "confidence": rec[schema.confidence_column(col)],
+                        "source": src,
+                        "line": line,
+                        "text": text,
+                        "why": why,
+                    }
+                )
+        return pd.DataFrame(
+            {
+                "incident_id": pd.array([x["incident_id"] for x in rows], dtype=schema.STRING),
+                "milestone": pd.Categorical(
+                    [x["milestone"] for x in rows], categories=list(schema.MILESTONES)
+                ),
+                "at": pd.array([x["at"] for x in rows], dtype=schema.TIMESTAMP),
+                "provenance": pd.Categorical(
+                    [x["provenance"] for x in rows], dtype=schema.PROVENANCE
+                ),
+                "confidence": pd.Categorical(
+                    [x["confidence"] for x in rows], dtype=schema.CONFIDENCE
+                ),
+                "source": pd.array([x["source"] for x in rows], dtype=schema.STRING),
+                "line": pd.array([x["line"] for x in rows], dtype=schema.INT),
+                "text": pd.array([x["text"] for x in rows], dtype=schema.STRING),
+                "why": pd.array([x["why"] for x in rows], dtype=schema.STRING),
+            }
         )
 
     def select(self, incident_ids: Iterable[str] | pd.Series) -> Postmortems:

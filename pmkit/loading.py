@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,11 +19,12 @@ from pmkit.classify import Vocabulary
 from pmkit.collection import Postmortems
 from pmkit.errors import ParseError, UsageError
 from pmkit.io import MARKDOWN_SUFFIXES, READERS, Options, Reader
+from pmkit.io.confidence import rate_milestones
 from pmkit.io.merge import merge_sources
 from pmkit.io.rows import Parsed
 from pmkit.progress import Progress
 
-__all__ = ["NOT_POSTMORTEMS", "find_files", "load"]
+__all__ = ["NOT_POSTMORTEMS", "find_files", "load", "not_postmortem"]
 
 #: File names skipped inside folders: project files, not postmortems. A file
 #: passed by its own path is always read.
@@ -61,11 +63,15 @@ def find_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
     return [Path(f) for f in _find(paths)]
 
 
-def _find(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+def _find(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    skipped: list[str] | None = None,
+) -> list[str]:
     """:func:`find_files` as path strings, normalised as ``str(Path(...))`` is.
 
     A load of 100k files spends most of its file search building ``Path``
-    objects; strings are what the readers open.
+    objects; strings are what the readers open. Files a folder search passes
+    over as no postmortems (:func:`not_postmortem`) are added to ``skipped``.
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -75,7 +81,7 @@ def _find(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> l
         p = Path(p)
         if p.is_dir():
             # walked names join a normalised root, so equal files give equal strings
-            for f in _walk(str(p)):
+            for f in _walk(str(p), skipped):
                 if f not in seen:
                     seen.add(f)
                     found.append(f)
@@ -104,7 +110,30 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(sorted({s for r in READERS for s in r.suffixes}))
 
 
-def _walk(root: str) -> list[str]:
+def not_postmortem(name: str) -> bool:
+    """Whether a file found in a folder is a project file or a template, not a postmortem.
+
+    Project files by name (:data:`NOT_POSTMORTEMS`: README.md, LICENSE.md,
+    CONTRIBUTING.md, ...), and templates: a name with the word "template" and
+    no year in it (``template-incident-report.md``, ``postmortem_template.md``;
+    ``2024-05-01-template-rendering.md`` is a postmortem).
+
+    >>> not_postmortem("README.md"), not_postmortem("template-incident-report.md")
+    (True, True)
+    >>> not_postmortem("2024-05-01-template-rendering.md"), not_postmortem("index.md")
+    (False, False)
+    """
+    low = name.lower()
+    if low in NOT_POSTMORTEMS:
+        return True
+    return "template" in low and _TEMPLATE.search(low) is not None and not _YEAR.search(low)
+
+
+_TEMPLATE = re.compile(r"(?:^|[^a-z])templates?(?:[^a-z]|$)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _walk(root: str, skipped: list[str] | None = None) -> list[str]:
     out: list[str] = []
     visited: set[tuple[int, int]] = set()
     suffixes = _suffixes()
@@ -126,8 +155,13 @@ def _walk(root: str) -> list[str]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             low = name.lower()
-            if low.endswith(suffixes) and low not in NOT_POSTMORTEMS:
-                out.append(os.path.join(dirpath, name)[cut:])
+            if not low.endswith(suffixes):
+                continue
+            if not_postmortem(low):
+                if skipped is not None:
+                    skipped.append(os.path.join(dirpath, name)[cut:])
+                continue
+            out.append(os.path.join(dirpath, name)[cut:])
     return out
 
 
@@ -358,7 +392,8 @@ def load(
             f"unknown format {format!r}; pmkit reads {', '.join(r.name for r in READERS)}"
         )
     options = Options(tz=tz, vocabulary=vocabulary, columns=dict(columns or {}))
-    files = _find(paths)
+    skipped: list[str] = []
+    files = _find(paths, skipped)
     total = len(files)
     report: ProgressCallback | None
     if callable(progress):
@@ -409,11 +444,29 @@ def load(
         if strict:
             _raise_first_error(parts[-1]["problems"])
     tables = {name: schema.concat([p[name] for p in parts], name) for name in schema.TABLES}
-    tables = merge_sources(tables)
+    tables = rate_milestones(merge_sources(tables))
+    if skipped:
+        tables["problems"] = schema.concat([_skipped_rows(skipped), tables["problems"]], "problems")
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
     if strict:
         _raise_first_error(tables["problems"])
     return Postmortems(**tables, inputs=files)
+
+
+def _skipped_rows(skipped: list[str]) -> pd.DataFrame:
+    """One ``file.not_postmortem`` info row per file a folder search passed over."""
+    rows = Parsed()
+    for f in skipped:
+        what = "a template" if "template" in os.path.basename(f).lower() else "a project file"
+        rows.problem(
+            f,
+            None,
+            "info",
+            "file.not_postmortem",
+            f"{os.path.basename(f)} is {what}, not a postmortem: skipped (pass its path "
+            "on its own to pmkit.load to read it)",
+        )
+    return _frames(rows)["problems"]
 
 
 def _has_error(problems: pd.DataFrame) -> bool:

@@ -25,18 +25,22 @@ from pmkit.errors import SchemaError
 
 __all__ = [
     "ACTION_STATUSES",
+    "CONFIDENCES",
     "DETECTION_SOURCES",
     "EVENT_KINDS",
+    "LEVELS",
     "MILESTONES",
     "PROVENANCES",
     "SEVERITIES",
     "STEPS",
     "TABLES",
     "TIME_PRECISIONS",
+    "confidence_column",
     "conform",
     "empty",
     "from_lists",
     "inferred_mask",
+    "line_column",
     "provenance_column",
     "validate",
 ]
@@ -89,6 +93,15 @@ TIME_PRECISIONS: tuple[str, ...] = ("second", "minute", "hour", "day", "relative
 #: matter, stated by a timeline line (or the summary), recorded by an incident
 #: platform, or inferred from other lines (with a ``milestone.inferred`` problem).
 PROVENANCES: tuple[str, ...] = ("metadata", "timeline", "platform", "inferred")
+#: How sure a milestone is: ``stated`` (a line, the front matter or a platform
+#: gives it), ``inferred`` (taken from other lines) or ``ambiguous`` (stated, but
+#: the document contradicts itself about it or its time could be read two ways:
+#: a day-first or month-first date, ``PST`` in July, a line out of order, a
+#: platform that disagrees by more than 5 minutes, milestones out of order).
+CONFIDENCES: tuple[str, ...] = ("stated", "inferred", "ambiguous")
+#: Problem levels; ``info`` rows say what was skipped on purpose (a README in
+#: a folder), not what went wrong.
+LEVELS: tuple[str, ...] = ("error", "warning", "info")
 #: Milestones on ``incidents``: name -> the event kinds whose timed events supply
 #: it when no metadata gives it: the first of them, the last for a resolution
 #: (a customer report is a detection).
@@ -112,6 +125,24 @@ def provenance_column(milestone: str) -> str:
     return milestone.removesuffix("_at") + "_from"
 
 
+def line_column(milestone: str) -> str:
+    """The column holding the line of ``source`` a milestone was read from.
+
+    >>> line_column("started_at")
+    'started_line'
+    """
+    return milestone.removesuffix("_at") + "_line"
+
+
+def confidence_column(milestone: str) -> str:
+    """The column saying how sure a milestone is (see :data:`CONFIDENCES`).
+
+    >>> confidence_column("started_at")
+    'started_confidence'
+    """
+    return milestone.removesuffix("_at") + "_confidence"
+
+
 def inferred_mask(incidents: pd.DataFrame, milestone: str) -> np.ndarray:
     """Rows whose ``milestone`` the reader inferred (a boolean NumPy array).
 
@@ -132,6 +163,7 @@ def _cat(values: Sequence[str], *, ordered: bool = False) -> pd.CategoricalDtype
 
 
 PROVENANCE = _cat(PROVENANCES)
+CONFIDENCE = _cat(CONFIDENCES)
 
 #: table name -> {column: dtype}; the column order is the table's order.
 TABLES: dict[str, dict[str, Any]] = {
@@ -158,6 +190,20 @@ TABLES: dict[str, dict[str, Any]] = {
         "mitigated_from": PROVENANCE,
         "resolved_from": PROVENANCE,
         "communicated_from": PROVENANCE,
+        "started_line": INT,
+        "detected_line": INT,
+        "reported_line": INT,
+        "acknowledged_line": INT,
+        "mitigated_line": INT,
+        "resolved_line": INT,
+        "communicated_line": INT,
+        "started_confidence": CONFIDENCE,
+        "detected_confidence": CONFIDENCE,
+        "reported_confidence": CONFIDENCE,
+        "acknowledged_confidence": CONFIDENCE,
+        "mitigated_confidence": CONFIDENCE,
+        "resolved_confidence": CONFIDENCE,
+        "communicated_confidence": CONFIDENCE,
         "detection_source": _cat(DETECTION_SOURCES),
         "reported_by": STRING,
         "tz": STRING,
@@ -202,7 +248,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "source": STRING,
         "line": INT,
         "incident_id": STRING,
-        "level": _cat(("error", "warning")),
+        "level": _cat(LEVELS),
         "code": STRING,
         "message": STRING,
     },

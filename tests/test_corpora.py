@@ -32,7 +32,7 @@ def test_tables_are_valid_and_timestamps_tz_aware(corpora: pmkit.Postmortems) ->
 def test_every_problem_names_its_file(corpora: pmkit.Postmortems) -> None:
     p = corpora.problems
     assert p["source"].notna().all()
-    assert set(p["level"]) <= {"error", "warning"}
+    assert set(p["level"]) <= {"error", "warning", "info"}
     assert p["message"].str.len().min() > 20
 
 

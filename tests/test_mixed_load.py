@@ -89,6 +89,7 @@ def test_one_incident_per_real_incident(pm: pmkit.Postmortems) -> None:
         "problems": 2,
         "errors": 0,
         "warnings": 2,
+        "info": 0,
     }
 
 

@@ -32,7 +32,7 @@ def page(review: report.Report) -> str:
 def test_repr_and_parts(review: report.Report, sample: Postmortems) -> None:
     n = review.facts["n_quarter"]
     assert n == int((pmkit.latencies(sample)["quarter"] == "2026Q3").sum()) > 0
-    assert repr(review) == f"<Report 2026Q3 vs 2026Q2: {n} incidents, 10 sections, 6 figures>"
+    assert repr(review) == f"<Report 2026Q3 vs 2026Q2: {n} incidents, 11 sections, 6 figures>"
     assert review.previous == "2026Q2"
     assert review.as_of == pd.Timestamp(AS_OF)
     assert set(review.verdicts) == set(report.HEADLINE_DURATIONS)
@@ -243,3 +243,33 @@ def test_write_images_renders_every_figure_with_chromium(
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert path.stat().st_size > 10_000
+
+
+def test_evidence_names_the_line_of_every_time_in_the_quarter(
+    review: report.Report, sample: Postmortems, page: str
+) -> None:
+    import html
+
+    ev = review.frames["evidence"]
+    assert len(ev) == review.facts["n_quarter"]
+    inc = sample.incidents.set_index("incident_id")
+    first = ev.iloc[0]
+    row = inc.loc[first["incident_id"]]
+    for m in ("started_at", "detected_at", "mitigated_at"):
+        cell = first[m]
+        if pd.isna(row[m]):
+            assert cell is None
+            continue
+        assert cell["at"] == row[m]
+        assert cell["line"] == row[m.removesuffix("_at") + "_line"]
+        assert cell["confidence"] == row[m.removesuffix("_at") + "_confidence"]
+    table = page[page.index('data-table="evidence"') :]
+    assert f"line {first['detected_at']['line']}" in table
+    assert html.escape(str(inc.loc[first["incident_id"], "source"])) in table
+    inferred = sum(
+        isinstance(v, dict) and v["confidence"] == "inferred"
+        for m in ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
+        for v in ev[m]
+    )
+    assert f"Of these times, {inferred} inferred" in page
+    assert table.count('class="ev-inferred"') == inferred

@@ -65,7 +65,7 @@ def test_report_renders_offline(chromium: Any, sample: Postmortems, tmp_path: Pa
     )
     assert ys == r.facts["quarters_shown"]
     assert page.evaluate("typeof Plotly") == "object"
-    assert page.locator("section[data-section]").count() == 10
+    assert page.locator("section[data-section]").count() == 11
     assert page.locator("[data-card]").count() == 7
     assert errors == []
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -25,6 +25,7 @@ __all__ = [
     "LATEST_KINDS",
     "LATEST_MILESTONES",
     "IncidentRows",
+    "evidence_line",
     "load_json",
     "micros",
     "parse_instant",
@@ -56,6 +57,36 @@ def pick(col: str, times: list[datetime]) -> datetime:
     """The milestone ``col`` among candidate times: the earliest, the latest for
     :data:`LATEST_MILESTONES`; of equal times, the first given."""
     return max(times) if col in LATEST_MILESTONES else min(times)
+
+
+def evidence_line(
+    col: str,
+    at: datetime | None,
+    events: list[dict[str, Any]],
+    hint: tuple[datetime, int | None] | None = None,
+) -> int | None:
+    """The line milestone ``col`` (at ``at``) was read from, or None.
+
+    ``hint`` is (time, line) when the reader knows the line (a front-matter key,
+    the summary sentence, the line an inference was made from); it counts while
+    the milestone still has that time. Otherwise the first event at ``at`` of a
+    kind that supplies ``col``, else the first event at ``at`` (an inferred
+    acknowledgement is some response's line).
+    """
+    if at is None:
+        return None
+    if hint is not None and hint[0] == at and hint[1] is not None:
+        return hint[1]
+    kinds = KIND_OF_MILESTONE[col]
+    fallback = None
+    for e in events:
+        if e["at"] == at:
+            line = e.get("line")
+            if e["kind"] in kinds:
+                return line if line is not None else fallback
+            if fallback is None:
+                fallback = line
+    return fallback
 
 
 def micros(at: datetime | None) -> int | None:
@@ -119,8 +150,8 @@ class IncidentRows:
     source: str
     vocabulary: Vocabulary | None = None
     fields: dict[str, Any] = field(default_factory=dict)
-    #: milestone column -> (time, provenance) given explicitly by the source
-    milestones: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+    #: milestone column -> (time, provenance, line) given explicitly by the source
+    milestones: dict[str, tuple[datetime, str, int | None]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     #: provenance of milestones taken from events
     event_provenance: str = "timeline"
@@ -134,15 +165,17 @@ class IncidentRows:
         """Add a timeline event; ``kind`` None means classify ``text``."""
         self.events.append({"text": text, "at": at, "kind": kind, **more})
 
-    def milestone(self, col: str, at: datetime | None, provenance: str) -> None:
+    def milestone(
+        self, col: str, at: datetime | None, provenance: str, line: int | None = None
+    ) -> None:
         """Set a milestone explicitly (the earliest given wins; the latest for
         :data:`LATEST_MILESTONES`, as a platform that resolves an incident twice
-        resolved it the second time)."""
+        resolved it the second time); ``line`` is where the source states it."""
         if at is None:
             return
         old = self.milestones.get(col)
         if old is None or pick(col, [old[0], at]) != old[0]:
-            self.milestones[col] = (at, provenance)
+            self.milestones[col] = (at, provenance, line)
 
     def finish(self, out: Parsed) -> None:
         """Append this incident's ``incidents``, ``events`` and ``problems`` rows."""
@@ -160,15 +193,18 @@ class IncidentRows:
             given = self.milestones.get(col)
             at: datetime | None = None
             prov: str | None = None
+            line: int | None = None
             if given is not None:
-                at, prov = given
+                at, prov, line = given
             else:
                 times = [e["at"] for e in self.events if e["kind"] in kinds and e["at"]]
                 if times:
                     at = pick(col, times)
                     prov = self.event_provenance
+                    line = evidence_line(col, at, self.events)
             row[col] = micros(at)
             row[schema.provenance_column(col)] = prov
+            row[schema.line_column(col)] = line
         if row.get("status") is None and row.get("resolved_at") is not None:
             row["status"] = "resolved"
         if row.get("occurred_at") is None:

@@ -160,6 +160,8 @@ def merge_sources(
             if pd.isna(d_at) or inferred:
                 inc.loc[d_idx, col] = p_at
                 inc.loc[d_idx, schema.provenance_column(col)] = "platform"
+                # the line was the document's; the platform record has none
+                inc.loc[d_idx, schema.line_column(col)] = pd.NA
                 if inferred:
                     superseded.append((str(dsrc), did, col))
             elif abs(d_at - p_at) > tolerance:

@@ -25,6 +25,13 @@ __all__ = ["read_tables", "write_tables"]
 
 _MANIFEST = "pmkit.json"
 _FORMAT = 1
+#: Columns newer than the snapshot format: a snapshot written before them reads
+#: with them empty (the milestones' evidence lines and confidence).
+_ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "incidents": tuple(
+        f(m) for f in (schema.line_column, schema.confidence_column) for m in schema.MILESTONES
+    )
+}
 
 
 def _arrow(df: pd.DataFrame, name: str) -> pa.Table:
@@ -218,6 +225,9 @@ def read_tables(
             df = table.to_pandas(
                 types_mapper={pa.string(): schema.STRING, pa.large_string(): schema.STRING}.get
             )
+            for c in _ADDED_LATER.get(name, ()):
+                if c not in df:  # a snapshot written before the column existed
+                    df[c] = pd.array([None] * len(df), dtype=cols[c])
             missing = [c for c in cols if c not in df]
             if missing:
                 raise _damaged(path, f"no column {', '.join(missing)}")

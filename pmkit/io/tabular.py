@@ -261,7 +261,7 @@ class _Table:
                 str(rec["detection_source"])
             )
         for col in schema.MILESTONES:
-            rows.milestone(col, self.time(rec.get(col), col, line), "metadata")
+            rows.milestone(col, self.time(rec.get(col), col, line), "metadata", line)
         rows.fields["occurred_at"] = self.time(rec.get("occurred_at"), "occurred_at", line)
         rows.finish(self.out)
 

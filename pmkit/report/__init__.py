@@ -12,7 +12,7 @@ print style sheet so it reads on paper.
 >>> pm = pmkit.testing.make_postmortems(80, seed=1)
 >>> r = report.quarterly(pm, "2026Q3", as_of="2026-11-28T00:00Z")
 >>> r
-<Report 2026Q3 vs 2026Q2: ... incidents, 10 sections, 6 figures>
+<Report 2026Q3 vs 2026Q2: ... incidents, 11 sections, 6 figures>
 >>> sorted(r.figures)[:2]
 ['detection', 'distribution_time_to_detect']
 """

@@ -248,6 +248,46 @@ def _recurring(rec: pd.DataFrame, ids_q: set[str], titles: dict[str, str]) -> pd
     return out.reset_index(drop=True)
 
 
+#: the milestones the headline durations are measured between, in their order
+EVIDENCE_MILESTONES = (
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+)
+
+
+def _evidence(pm: Postmortems, ids_q: set[str], titles: dict[str, str]) -> pd.DataFrame:
+    """One row per incident of the quarter; per milestone a dict of its time,
+    line, confidence, the line's text and why it is inferred or doubted."""
+    ev = pm.evidence(sorted(ids_q))
+    ev = ev[ev["milestone"].astype(str).isin(EVIDENCE_MILESTONES).to_numpy(dtype=bool)]
+    rows: dict[str, dict[str, Any]] = {}
+    sources = dict(zip(pm.incidents["incident_id"], pm.incidents["source"], strict=True))
+    for rec in ev.to_dict("records"):
+        iid = str(rec["incident_id"])
+        row = rows.setdefault(
+            iid, {"incident_id": iid, "title": titles.get(iid, ""), "source": sources.get(iid)}
+        )
+        row[str(rec["milestone"])] = {
+            k: (None if pd.isna(rec[k]) else rec[k])
+            for k in ("at", "line", "confidence", "text", "why")
+        }
+    for iid in sorted(ids_q - set(rows)):  # incidents with no milestone at all
+        rows[iid] = {"incident_id": iid, "title": titles.get(iid, ""), "source": sources.get(iid)}
+    out = pd.DataFrame(list(rows.values()), columns=["incident_id", "title", "source"])
+    for m in EVIDENCE_MILESTONES:
+        out[m] = [r.get(m) for r in rows.values()]
+    first = [r.get("started_at") or r.get("detected_at") or {} for r in rows.values()]
+    out["_at"] = [f.get("at") for f in first]
+    return (
+        out.sort_values(["_at", "incident_id"], kind="stable", na_position="last")
+        .drop(columns="_at")
+        .reset_index(drop=True)
+    )
+
+
 def build(
     pm: Postmortems,
     quarter: str,
@@ -362,6 +402,9 @@ def build(
             "share": [float(comp_q[c].mean()) if len(comp_q) else np.nan for c in checks.values()],
         }
     )
+
+    # where each milestone of the quarter's incidents comes from
+    frames["evidence"] = _evidence(pm, ids_q, titles)
 
     # problems the loader recorded
     probs = pm.problems

@@ -201,6 +201,15 @@ table[data-table=teams] { font-size: 12.5px; }
 figure.chart { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart figcaption { font-size: 13px; color: var(--muted); margin-top: 2px; }
 .empty { color: var(--muted); font-style: italic; }
+table[data-table^=evidence] { font-size: 12.5px; }
+table[data-table^=evidence] td:first-child { width: 19%; }
+.ev-line, .ev-source { color: var(--muted); white-space: nowrap; }
+.ev-source { display: block; font-size: 12px; overflow-wrap: anywhere; white-space: normal; }
+.ev-text { display: block; color: var(--muted); font-size: 12px; }
+.ev-inferred, .ev-ambiguous { font-size: 11.5px; border-radius: 3px; padding: 0 4px;
+                               white-space: nowrap; }
+.ev-inferred { background: #ddf4ff; }
+.ev-ambiguous { background: #fff8c5; }
 .note { border-left: 4px solid #d4a72c; background: #fff8c5; padding: 6px 12px; margin: 8px 0; }
 details { margin: 8px 0; }
 details summary { cursor: pointer; color: var(--accent); }

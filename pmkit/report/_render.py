@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ SECTIONS: dict[str, str] = {
     "actions": "Action follow-through",
     "completeness": "Postmortems missing canvas steps",
     "quality": "Data quality: what was left out and why",
+    "evidence": "Where each time comes from",
     "definitions": "Definitions",
     "inputs": "Inputs: how to reproduce this report",
 }
@@ -453,6 +455,70 @@ def quality(r: Report) -> Markup:
     )
 
 
+#: how long a quoted line may be in the evidence table
+_QUOTE = 90
+
+
+def _evidence_cell(r: Report) -> Callable[[Any], Any]:
+    def cell(v: Any) -> Any:
+        if not isinstance(v, dict):
+            return Markup(NA)
+        parts: list[Any] = [when(v["at"], r.tz, "%m-%d %H:%M")]
+        if v["line"] is not None:
+            parts.append(tag("span", f"line {v['line']}", class_="ev-line"))
+        conf = v["confidence"]
+        if conf in ("inferred", "ambiguous"):
+            parts.append(tag("span", conf, class_=f"ev-{conf}", title=v["why"]))
+        quote = v["text"]
+        if quote:
+            quote = quote if len(quote) <= _QUOTE else quote[: _QUOTE - 1].rstrip() + "…"
+            parts.append(tag("span", f"“{quote}”", class_="ev-text"))
+        return join(parts, " ")
+
+    return cell
+
+
+def evidence(r: Report) -> Markup:
+    df = r.frames["evidence"]
+    cell = _evidence_cell(r)
+
+    def incident(v: tuple[Any, Any, Any]) -> Markup:
+        iid, title, source = v
+        where = tag("span", source if isinstance(source, str) else "", class_="ev-source")
+        return join([tag("code", iid), " ", title or "", where])
+
+    cols: list[tuple[str, str, Callable[[Any], Any]]] = [("incident", "incident", incident)]
+    for m, label in (
+        ("started_at", "start"),
+        ("detected_at", "detected"),
+        ("acknowledged_at", "acknowledged"),
+        ("mitigated_at", "mitigated"),
+        ("resolved_at", "resolved"),
+    ):
+        cols.append((m, label, cell))
+    shown = df.assign(
+        incident=pd.Series(
+            list(zip(df["incident_id"], df["title"], df["source"], strict=True)),
+            index=df.index,
+            dtype=object,
+        )
+    )
+    rated = Counter(v["confidence"] for c, _, _ in cols[1:] for v in df[c] if isinstance(v, dict))
+    n_inferred, n_ambiguous = rated["inferred"], rated["ambiguous"]
+    return _section(
+        "evidence",
+        _p(
+            f"Every time the {r.quarter} figures rest on, with the line of the postmortem it was "
+            f"read from and what that line says (times in {r.tz}): open the file at that line to "
+            f"check a number. Of these times, {n_inferred} inferred (no line states them; hover "
+            f"for what they were taken from) and {n_ambiguous} ambiguous (stated, but the document "
+            "contradicts itself about them, e.g. a line out of order or PST written in July). "
+            "pm.evidence() lists the same for any incident, with the reasons."
+        ),
+        _long(shown, cols, name="evidence", what="incidents"),
+    )
+
+
 def definitions(r: Report) -> Markup:
     items = []
     for name, d in DURATIONS.items():
@@ -537,6 +603,7 @@ def render_body(r: Report) -> Markup:
         actions(r),
         completeness(r),
         quality(r),
+        evidence(r),
         definitions(r),
         inputs(r),
     ]

@@ -42,6 +42,8 @@ def _key(key: object) -> str:
 
 
 _ANY_DIGIT = re.compile(r"\d")
+#: a front-matter line that opens a key: ``resolvedWhen: ...``, ``"date" = ...``
+_KEY_LINE = re.compile(r"""\s*["']?([A-Za-z_][\w -]*?)["']?\s*[:=]""")
 
 
 def _same_zone(zone: str) -> str:
@@ -136,6 +138,7 @@ class _DocBase:
         self.doc_date: date | None = None
         self.events: list[dict[str, Any]] = []
         self.n_actions = 0
+        self.n_ideas = 0
         self.line_at: datetime | None = None  # the time of the timeline line before
         # the heading above the lines read now: it may say its actions are done
         self.action_heading = ""
@@ -152,6 +155,10 @@ class _DocBase:
         # the zone the document's own times show, when no line states one: read once
         self.shown_zone: str | bool | None = False
         self.body_start = 0  # lines before it are front matter
+        # milestone -> (time, line) where the reader knows the line it came from
+        self.evidence: dict[str, tuple[datetime, int | None]] = {}
+        self.meta_lines: dict[str, int] = {}  # inline "**Resolved:** ..." key -> line
+        self.window_line: int | None = None  # the line of the window the summary states
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -226,6 +233,25 @@ class _DocBase:
         self.meta = {_key(k): v for k, v in data.items()}
         self.body_start = end + 1
         return end + 1
+
+    def meta_start(self, raw_date: Any) -> None:
+        """A status-page file's ``date`` is its start, on the line of ``date``."""
+        if "started_at" not in self.meta:
+            self.meta["started_at"] = raw_date
+            line = self.meta_line("date")
+            if line is not None:
+                self.meta_lines["started_at"] = line
+
+    def meta_line(self, key: str) -> int | None:
+        """The line (1-based) that gives metadata ``key``: in the front matter or inline."""
+        if key in self.meta_lines:
+            return self.meta_lines[key]
+        lines = self.lines
+        for i in range(1, min(self.body_start, len(lines))):
+            m = _KEY_LINE.match(lines[i])
+            if m is not None and _key(m.group(1)) == key:
+                return i + 1
+        return None
 
     def meta_str(self, *keys: str) -> str | None:
         for k in keys:
@@ -435,13 +461,13 @@ class _DocBase:
             if status_page:
                 # a status-page incident (cstate: date, resolved, resolvedWhen): its
                 # date and time is when the incident began
-                meta.setdefault("started_at", raw_date)
+                self.meta_start(raw_date)
         elif isinstance(raw_date, date):
             self.doc_date = raw_date
         elif isinstance(raw_date, str):
             self.doc_date = timeparse.find_date(raw_date)
             if status_page and timeparse.find_time(raw_date) is not None:
-                meta.setdefault("started_at", raw_date)
+                self.meta_start(raw_date)
             if self.doc_date is None:
                 self.problem(
                     1,
@@ -526,5 +552,7 @@ class _DocBase:
                 rest.append((line, raw))
                 continue
             key = _META_KEYS[m.group(1).strip().lower()]
-            self.meta.setdefault(key, _clean_inline(m.group(2)))
+            if key not in self.meta:
+                self.meta[key] = _clean_inline(m.group(2))
+                self.meta_lines[key] = line
         return rest

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from pmkit import classify, schema, timeparse
-from pmkit.io._incident import micros
+from pmkit.io._incident import evidence_line, micros
 from pmkit.io.markdown._milestones import _is_marked, _Milestones
 from pmkit.io.markdown._text import (
     _ACTOR,
@@ -37,7 +38,14 @@ _MAY_MARK = "#=`~*_"
 #: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
 _MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: milestone column -> the column saying where it came from
-_PROVENANCE_COLUMN = {col: schema.provenance_column(col) for col in _MILESTONE_KEYS}
+#: a link to another document of the folder: ``](incidents/2024-09-20-eks)``, ``](./a.md)``,
+#: or a Sphinx/MyST ``{toctree}`` or ``{include}`` directive
+_LOCAL_LINK = re.compile(
+    r"\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]{1,300})\)|\{(?:toctree|include)\}[^\n]{0,300}"
+)
+_EVIDENCE_COLUMNS = {
+    col: (schema.provenance_column(col), schema.line_column(col)) for col in _MILESTONE_KEYS
+}
 
 
 def _lists_ahead(lines: list[str], start: int, level: int) -> bool:
@@ -297,9 +305,8 @@ class _Doc(_Milestones):
                     marked[kind] = at
         self.resolve_relative(events)
         self.mark_misdated(events)
-        milestones, provenance = self.milestones(
-            [e for e in events if not e.get("misdated")], marked
-        )
+        read = [e for e in events if not e.get("misdated")]
+        milestones, provenance = self.milestones(read, marked)
         source_kind = self.detection(events)
         timed = [e["at"] for e in events if e["at"] is not None]
         occurred = (
@@ -308,6 +315,25 @@ class _Doc(_Milestones):
             or (min(timed) if timed else None)
             or _midnight(self.first_date or self.doc_date or self.summary_date())
         )
+        if (
+            occurred is None
+            and not self.has_timeline
+            and not self.n_actions
+            and not self.n_ideas
+            and not any(milestones.values())
+            and self.is_index()
+        ):
+            # an index page: nothing of an incident to measure
+            self.problem(
+                None,
+                "info",
+                "file.not_postmortem",
+                f"{self.file_name} reads as an index page (no date, time, timeline, idea or "
+                "action, and it is named index or links to other documents): not read as an "
+                "incident. If it is a postmortem, add `date:` front matter and a '## Timeline'",
+            )
+            self.write_problems()
+            return
         if occurred is None:
             self.problem(
                 None,
@@ -351,18 +377,31 @@ class _Doc(_Milestones):
             "tz": self.zone or self.tz_arg,
             "source": self.source,
         }
-        for col, source_col in _PROVENANCE_COLUMN.items():
-            row[col] = micros(milestones[col])
+        evidence = self.evidence
+        for col, (source_col, line_col) in _EVIDENCE_COLUMNS.items():
+            at = milestones[col]
+            row[col] = micros(at)
             row[source_col] = provenance[col]
+            row[line_col] = evidence_line(col, at, read, evidence.get(col))
         out.append("incidents", row)
         if events:
             self.event_rows(events)
+        self.write_problems()
+
+    def is_index(self) -> bool:
+        """Whether the document is named ``index.md`` or links to two other local documents."""
+        if self.file_stem.lower().lstrip("_") == "index":
+            return True
+        return len(set(_LOCAL_LINK.findall("\n".join(self.lines)))) >= 2
+
+    def write_problems(self) -> None:
+        """Append the document's problems; an info row is tied to no incident."""
         for line, level, code, message in self.pending_problems:
-            out.add(
+            self.out.add(
                 "problems",
                 source=self.source,
                 line=line,
-                incident_id=self.incident_id,
+                incident_id=None if level == "info" else self.incident_id,
                 level=level,
                 code=code,
                 message=message,

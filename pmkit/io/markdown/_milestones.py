@@ -120,10 +120,8 @@ class _Milestones(_Sections):
             at = None
             if given:
                 # "resolved: true" says whether, not when: the next key may say when
-                value = next(
-                    (meta[k] for k in keys if k in meta and not isinstance(meta[k], bool)), None
-                )
-                at = self.meta_time(value, col) if value is not None else None
+                key = next((k for k in keys if k in meta and not isinstance(meta[k], bool)), None)
+                at = self.meta_time(meta[key], col) if key is not None else None
             start = milestones.get("started_at")
             if at is not None and start is not None and at < start and col != "started_at":
                 # "date: 2021-09-23T10:01", "resolvedWhen: 2021-09-20T13:00": a slip in
@@ -138,6 +136,7 @@ class _Milestones(_Sections):
                 at = None
             if at is not None:
                 milestones[col], provenance[col] = at, "metadata"
+                self.evidence[col] = (at, self.meta_line(key) if key is not None else None)
                 continue
             of = last_of if col in LATEST_MILESTONES else first_of
             times = [of[k] for k in KIND_OF_MILESTONE[col] if k in of]
@@ -170,6 +169,7 @@ class _Milestones(_Sections):
             window = self.stated_window()  # "between 12:17 and 12:30 UTC" in the summary
         if milestones["started_at"] is None and window is not None:
             milestones["started_at"], provenance["started_at"] = window[0], "timeline"
+            self.evidence["started_at"] = (window[0], self.window_line)
         # one inference is not built on another: the start is inferred from a
         # stated detection, the acknowledgement from a stated detection or start
         stated_start = milestones["started_at"]
@@ -184,17 +184,24 @@ class _Milestones(_Sections):
         ):
             # the end of the window the summary states is when the impact stopped
             milestones["mitigated_at"], provenance["mitigated_at"] = window[1], "timeline"
+            self.evidence["mitigated_at"] = (window[1], self.window_line)
         if milestones["mitigated_at"] is None and milestones["resolved_at"] is not None:
             # the impact had ended by the first line saying it was resolved
+            # (a line before the resolution the front matter gives counts)
             first_resolved = first_of.get("resolved")
-            if provenance["resolved_at"] == "metadata" or first_resolved is None:
+            line = None
+            if first_resolved is None or (
+                provenance["resolved_at"] == "metadata"
+                and milestones["resolved_at"] < first_resolved
+            ):
                 first_resolved = milestones["resolved_at"]
+                line = self.evidence.get("resolved_at", (None, None))[1]
             self.inferred(
                 milestones,
                 provenance,
                 "mitigated_at",
                 first_resolved,
-                None,
+                line,
                 "no line marks when the impact was mitigated",
                 "as the first time it was said to be resolved, when it had ended at the latest. "
                 "Mark the right line [mitigated]",
@@ -468,6 +475,8 @@ class _Milestones(_Sections):
         milestone with :func:`~pmkit.io._incident.taken` as merge_sources expects.
         """
         milestones[col], provenance[col] = at, "inferred"
+        if at is not None:
+            self.evidence[col] = (at, line)
         self.problem(line, "warning", "milestone.inferred", f"{reason}; {taken(col)} {taken_how}")
 
     def resolve_relative(self, events: list[dict[str, Any]]) -> None:

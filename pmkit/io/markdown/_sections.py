@@ -193,6 +193,7 @@ class _Sections(_Timeline):
             for sentence in _SENTENCE.split(text):
                 window = self.window_at(sentence, line)
                 if window is not None:
+                    self.window_line = line
                     return window
         return None
 
@@ -240,6 +241,7 @@ class _Sections(_Timeline):
                 text = _clean_inline(item)
             if not text or (text.endswith(":") and len(text) < 80):
                 continue
+            self.n_ideas += 1
             self.out.add(
                 "ideas",
                 incident_id=self.incident_id,
