@@ -24,19 +24,24 @@ Examples
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "DateOrder",
     "TimeMatch",
+    "date_order",
+    "day_first",
     "find_bad_time",
     "find_date",
     "find_date_span",
     "find_time",
     "find_zone_statement",
     "is_placeholder",
+    "reset_day_first",
     "resolve_zone",
     "to_utc",
 ]
@@ -89,6 +94,9 @@ class TimeMatch:
 
 # --------------------------------------------------------------------------- regexes
 
+#: numeric dates that could be either way are read day-first while this is True
+_DAY_FIRST: ContextVar[bool | None] = ContextVar("pmkit_day_first", default=None)
+
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -140,14 +148,25 @@ _ABBRS = (
 )
 _ZONE_NAME = rf"(?:(?:UTC|GMT)[+-]\d{{1,2}}(?::?\d{{2}})?|{_ABBRS}|Z)"
 
+# a zone right after a clock written without a colon ("0935 UTC", "14h00 CET")
+_ZONE_NEXT = rf"(?=[ \t]?\(?(?:{_ABBRS}|Z)(?![A-Za-z0-9]))"
 _CORE = re.compile(
     r"(?=[\dT])"  # every form starts with a digit or the T of T+12m
     r"(?:(?P<rel>(?<![\w+-])T[ \t]?(?P<rsign>[+-])[ \t]?"
     r"(?P<rbody>(?:\d{1,4}(?:min|[dhms]))+|\d{1,4})(?!\w|[.:]\d))"
     r"|(?:(?<=\dT)|(?<![\w.:/#+-]))(?P<h>\d{1,2}):(?P<mi>\d{2})"
     r"(?::(?P<s>\d{2})(?P<frac>\.\d{1,9})?)?(?![0-9_]|[.:]\d)"
-    r"|(?<![\w.:/#+-])(?P<ho>\d{1,2})(?=[ \t]?[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z])))"
+    r"|(?<![\w.:/#+-])(?P<ho>\d{1,2})(?=[ \t]?[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z]))"
+    # military time, only with a zone or "hrs" after it: "0935 UTC", "1600hrs"
+    rf"|(?<![\w.:/#+,-])(?P<h4>[01]\d|2[0-3])(?P<mi4>[0-5]\d)"
+    rf"(?:[ \t]?(?:hrs?|h)(?![A-Za-z])|{_ZONE_NEXT})"
+    # right after an ISO date: "2025-01-14 1600", "2025-01-14 11.50", "2025-01-14 11h50"
+    r"|(?<=\d{4}-\d\d-\d\d )(?P<h5>[01]?\d|2[0-3])[.h]?(?P<mi5>[0-5]\d)(?![\d.:,]|h\d)"
+    # French style with a zone: "14h00 UTC", "15h50 CET"
+    rf"|(?<![\w.:/#+-])(?P<h6>[01]?\d|2[0-3])h(?P<mi6>[0-5]\d){_ZONE_NEXT})"
 )
+#: the groups of the clocks written without a colon: (hour group, minute group)
+_NO_COLON = (("h4", "mi4"), ("h5", "mi5"), ("h6", "mi6"))
 _TAIL = re.compile(
     r"(?P<ampm>[ \t]?(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z]))?"
     r"(?:(?P<att>[+-]\d{2}:?\d{2})(?!\d)"
@@ -162,7 +181,10 @@ _REL_UNIT = re.compile(r"(\d+)(min|[dhms])")
 _URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
 _ANY_DIGIT = re.compile(r"\d")
 # Cheap necessary condition for any time: no lookbehind, so the engine can skip ahead fast.
-_QUICK = re.compile(r"\d(?::\d\d|[ \t]?[AaPp]\.?[ \t]?[Mm])|T[ \t]?[+-][ \t]?\d")
+_QUICK = re.compile(
+    r"\d(?::\d\d|[ \t]?[AaPp]\.?[ \t]?[Mm]|h\d\d|\d\d\d[ \t]?(?:hr|h\b|\(?[A-Z])| \d{1,2}[.h]?\d\d)"
+    r"|T[ \t]?[+-][ \t]?\d"
+)
 _BAD = re.compile(r"(?<![\w.:/#+-])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?![0-9_]|[.:]\d)")
 _PLACEHOLDER = re.compile(
     r"[\s|>*_]*(?:[-+*][ \t]+[\s|*_]*)?(?:(?:--|\?\?|xx):(?:--|\?\?|xx)|tbd\b)", re.IGNORECASE
@@ -181,6 +203,8 @@ _STATEMENT = re.compile(
     r"|timeline[ \t]*\([ \t]*)" + _STATEMENT_ZONE
 )
 _OFFSET = re.compile(r"(?:UTC|GMT)?[ \t]?([+-])[ \t]?(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+#: the offset written after a zone name, which says which it is: "EDT (UTC-4)", "CET (GMT+1)"
+_PAIR = re.compile(r"[ \t]*[(,][ \t]*((?:UTC|GMT)[ \t]?[+-][ \t]?\d{1,2}(?::?\d{2})?)[ \t]*\)?")
 _IANA = re.compile(r"[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}")
 
 # --------------------------------------------------------------------------- zones
@@ -394,6 +418,8 @@ def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
         month, day = int(g["um"]), int(g["ud"])
         if month > 12 >= day:  # 29/06/2022 is day-first
             month, day = day, month
+        elif day <= 12 and _DAY_FIRST.get():  # 12/01/2026 in a day-first document
+            month, day = day, month
         year = int(g["uy"])
         return (year + 2000 if len(g["uy"]) == 2 else year), month, day
     if g["mm"] is not None:
@@ -411,6 +437,134 @@ def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
             int(g["dd"]),
         )
     return None  # pragma: no cover - the regex has no other branch
+
+
+def day_first(flag: bool | None) -> Token[bool | None]:
+    """Read numeric dates that could be either way (``12/01/2026``) day-first.
+
+    ``True`` reads them as 12 January, ``False`` or ``None`` (the default) as
+    1 December, the US order. Unambiguous dates (``29/06/2022``,
+    ``06/29/2022``) are read as written either way. The setting holds in the
+    current context until :func:`reset_day_first` is given the token returned;
+    the Markdown reader decides it per document with :func:`date_order`.
+
+    >>> token = day_first(True)
+    >>> find_date("12/01/2026")
+    datetime.date(2026, 1, 12)
+    >>> reset_day_first(token)
+    >>> find_date("12/01/2026")
+    datetime.date(2026, 12, 1)
+    """
+    return _DAY_FIRST.set(flag)
+
+
+def reset_day_first(token: Token[bool | None]) -> None:
+    """Undo the :func:`day_first` call that returned ``token``."""
+    _DAY_FIRST.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class DateOrder:
+    """How a document writes its numeric dates, from :func:`date_order`.
+
+    Attributes
+    ----------
+    day_first : bool or None
+        True (day-first), False (month-first) or None (both orders are used:
+        each date is read on its own, month-first when it could be either way).
+    decided_by : str
+        ``"dates"`` (an unambiguous date shows the order), ``"known date"``
+        (an ambiguous date is the document's own date only one way round),
+        ``"both"`` (dates of both orders), ``"zone"`` (no date says; the zone
+        suggests one) or ``"default"`` (nothing says: month-first), or ``""``
+        when no date could be read two ways.
+    ambiguous : tuple of (index, text)
+        Where a date that could be read both ways is written (index into the
+        lines given) and its text.
+    """
+
+    day_first: bool | None
+    decided_by: str
+    ambiguous: tuple[tuple[int, str], ...] = ()
+
+
+#: zones whose countries write dates day-first, and month-first (the US)
+_DAY_FIRST_ZONE = re.compile(
+    r"^(?:Europe|Africa|Asia|Australia|Pacific/Auckland|America/(?:Sao_Paulo|Argentina|Bogota|"
+    r"Lima|Santiago|Mexico_City))|^(?:BST|CET|CEST|WET|WEST|EET|EEST|IST|AEST|AEDT|NZST|NZDT|"
+    r"SGT|HKT|JST|KST)$",
+)
+_MONTH_FIRST_ZONE = re.compile(
+    r"^(?:America/(?:New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Detroit)|US/|"
+    r"Pacific/Honolulu)|^(?:EST|EDT|ET|CST|CDT|CT|MST|MDT|PST|PDT|PT)$"
+)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w/.])(?P<a>\d{1,2})(?P<s>[-/])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?!\d|/\d)"
+)
+
+
+def date_order(
+    lines: list[str], *, known: date | None = None, zone: str | None = None
+) -> DateOrder:
+    """Decide whether a document writes numeric dates day-first.
+
+    An unambiguous date decides (``29/06/2022`` day-first, ``06/29/2022``
+    month-first); so does an ambiguous one that is the document's ``known``
+    date (from its file name or front matter) only one way round. With dates of
+    both orders each date is read on its own. When nothing decides, the
+    ``zone`` may suggest the order (``Europe/London``, ``BST`` day-first;
+    ``America/New_York``, ``PST`` month-first); otherwise month-first. The
+    ambiguous dates are returned so the caller can say so.
+
+    >>> date_order(["- 29/06/2022 10:00 alert", "- 01/07/2022 09:00 fixed"]).day_first
+    True
+    >>> order = date_order(["12-01-2026 10:00 UTC deploy"], known=date(2026, 1, 12))
+    >>> (order.day_first, order.decided_by)
+    (True, 'known date')
+    >>> date_order(["07/05/2023 10:00"], zone="PST").decided_by
+    'zone'
+    """
+    day_votes = month_votes = 0
+    ambiguous: list[tuple[int, str]] = []
+    known_votes = [0, 0]  # [day-first, month-first]
+    for i, line in enumerate(lines):
+        if "/" not in line and "-" not in line:
+            continue
+        for m in _NUMERIC_DATE.finditer(line):
+            a, b = int(m.group("a")), int(m.group("b"))
+            if not (1 <= a <= 31 and 1 <= b <= 31):
+                continue
+            if a > 12 >= b:
+                day_votes += 1
+            elif b > 12 >= a:
+                month_votes += 1
+            elif a != b and a <= 12 and b <= 12:
+                ambiguous.append((i, m.group(0)))
+                if known is not None:
+                    y = int(m.group("y"))
+                    y = y + 2000 if y < 100 else y
+                    if y == known.year:
+                        known_votes[0] += (b, a) == (known.month, known.day)
+                        known_votes[1] += (a, b) == (known.month, known.day)
+    found = tuple(ambiguous)
+    if day_votes and not month_votes:
+        return DateOrder(True, "dates", found)
+    if month_votes and not day_votes:
+        return DateOrder(False, "dates", found)
+    if day_votes and month_votes:
+        return DateOrder(None, "both", found)
+    if not found:
+        return DateOrder(None, "")
+    if known_votes[0] and not known_votes[1]:
+        return DateOrder(True, "known date", found)
+    if known_votes[1] and not known_votes[0]:
+        return DateOrder(False, "known date", found)
+    if zone:
+        if _DAY_FIRST_ZONE.search(zone):
+            return DateOrder(True, "zone", found)
+        if _MONTH_FIRST_ZONE.search(zone):
+            return DateOrder(False, "zone", found)
+    return DateOrder(False, "default", found)
 
 
 def find_date(text: str) -> date | None:
@@ -510,6 +664,9 @@ def find_zone_statement(text: str) -> str | None:
         return None  # every statement form says "time(s)", "time zone" or "timeline"
     for m in _STATEMENT.finditer(text):
         zone = m.group("z")
+        pair = _PAIR.match(text, m.end("z"))
+        if pair is not None:  # "EDT (UTC-4)": the offset says which
+            zone = pair.group(1)
         offset = _OFFSET.fullmatch(zone)
         if offset is not None:
             sign, hours, mins = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
@@ -668,9 +825,15 @@ def find_time(text: str) -> TimeMatch | None:
 
 def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
     hour_text = m.group("h")
+    minute_text = m.group("mi")
+    if hour_text is None and m.group("ho") is None:
+        for hg, mg in _NO_COLON:
+            if m.group(hg) is not None:
+                hour_text, minute_text = m.group(hg), m.group(mg)
+                break
     second: int | None = None
     if hour_text is not None:
-        hour, minute = int(hour_text), int(m.group("mi"))
+        hour, minute = int(hour_text), int(minute_text)
         sec_text = m.group("s")
         if sec_text is not None:
             second = int(sec_text)
@@ -701,6 +864,10 @@ def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
                 zone, end = att, tail.end()
         elif tail.group("zname") is not None:
             zone, end = tail.group("zname"), tail.end()
+            if zone not in _UTC_NAMES and "(" in text[end : end + 3]:
+                pair = _PAIR.match(text, end)
+                if pair is not None:  # "10:00 EDT (UTC-4)": the offset says which
+                    zone, end = pair.group(1).replace(" ", ""), pair.end()
         elif tail.group("off") is not None:
             zone, end = tail.group("off"), tail.end()
     if end == core_end and end < len(text) and text[end].isalpha():

@@ -218,6 +218,22 @@ REAL_LINES = [
 # Short quotes from the new sources in tests/corpora (MoJ Cloud Platform's key events,
 # Jenkins infrastructure status, 2i2c), with the kind a reader would give them.
 NEW_SOURCE_LINES = [
+    # the resolution and mitigation vocabulary new documents use
+    ("Services restored", "mitigated"),
+    ("Mitigation in place", "mitigated"),
+    ("Rolled out the fix to all regions", "mitigated"),
+    ("Hot fix live", "mitigated"),
+    ("The fix is live", "mitigated"),
+    ("Returned to steady state", "resolved"),
+    ("Outage ends", "resolved"),
+    ("Fully recovered", "resolved"),
+    ("Declares prod hub online", "resolved"),
+    # people who notice or report the problem
+    ("We observe some nodes reporting NodeNotReady for ~30 seconds", "detected"),
+    ("We observed the error rate drop back to baseline", "note"),
+    ("Customers report 500 errors on checkout", "reported"),
+    ("An employee reported a suspicious email", "reported"),
+    ("A user opened an issue saying downloads fail", "reported"),
     ("Fault occurs", "impact_start"),
     ("Repaired", "mitigated"),
     ("Incident repaired", "mitigated"),
@@ -641,6 +657,9 @@ def test_vocabulary_is_a_value() -> None:
         ("Via User", "customer"),
         ("Team observed that the prometheus pod was restarted several times", "employee"),
         ("We were alerted by some users that the Artifactory service is unavailable", "customer"),
+        ("A user opened an issue saying downloads fail", "customer"),
+        ("a user reported on Slack that the site is down", "customer"),
+        ("user reported via email that builds fail", "customer"),
     ],
 )
 def test_detection_source(text: str, source: str | None) -> None:

@@ -66,12 +66,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md",
         "acknowledged_at",
     ): "pmkit reads 2022-01-25 14:33",
-    ("dfds/PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md", "started_at"): (
-        "pmkit reads 2022-10-29 01:02"
-    ),
-    ("dfds/PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md", "detected_at"): (
-        "pmkit reads 2022-11-01 11:12"
-    ),
     ("dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md", "mitigated_at"): (
         "pmkit reads 2023-04-11 22:04"
     ),

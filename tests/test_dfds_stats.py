@@ -78,11 +78,6 @@ READER_MISSES: dict[str, str] = {
         "fix' restored service (started_at is right: 12:13 'Applied disruptive Alcide "
         "admission controller')"
     ),
-    "PM2022-009-Bad-AWS-EKS-AMI-causing-Kubernetes-issues.md": (
-        "started_at is 10-29 01:02 'AMI released' (no impact yet); impact began 10-31 07:30 "
-        "when the roll-over picked up the AMI; detected_at is 17:45 'NodeNotReady events "
-        "still occurring' instead of 14:30 'We observe some nodes reporting NodeNotReady'"
-    ),
     "PM2025-002-Traefik-rule-preventing-some-inbound-traffic.md": (
         "started_at is 16:06 'Kubernetes node entered NotReady state' (an unrelated "
         "ongoing issue, classified impact_start); the faulty Traefik change took effect "

@@ -253,3 +253,80 @@ def test_cstate_severities_and_status_page_words() -> None:
     for word, sev in (("down", "SEV1"), ("disrupted", "SEV2"), ("notice", "SEV5")):
         pm = read(f"---\nseverity: {word}\n---\n# x\n")
         assert pm.incidents["severity"].iloc[0] == sev
+
+
+# -- day-first and month-first numeric dates ---------------------------------------
+
+
+def _dated(tmp_path: Path, name: str, body: str, tz: str | None = None) -> pmkit.Postmortems:
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    return pmkit.load(tmp_path / name, tz=tz)
+
+
+def test_a_day_first_date_makes_the_documents_ambiguous_dates_day_first(tmp_path: Path) -> None:
+    # "13-01-2026" can only be day-first, so "12-01-2026" is 12 January, not 1 December
+    pm = _dated(
+        tmp_path,
+        "db-outage.md",
+        "# DB outage\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 12-01-2026 23:50 replication lag alert fired\n"
+        "- 13-01-2026 00:20 failover done, service restored\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["detected_at"] == pd.Timestamp("2026-01-12 23:50", tz="UTC")
+    assert row["mitigated_at"] == pd.Timestamp("2026-01-13 00:20", tz="UTC")
+    assert "time.ambiguous_date" not in set(pm.problems["code"])
+    assert row["detected_confidence"] == "stated"
+
+
+def test_the_file_names_date_decides_an_ambiguous_date(tmp_path: Path) -> None:
+    pm = _dated(
+        tmp_path,
+        "2023-07-05-phish.md",
+        "# Phish\n\n## Timeline\n\nAll times PST.\n\n"
+        "- 7/5/2023 10:02 AM an employee reported a suspicious email\n"
+        "- 7/5/2023 11:40 AM sender blocked\n",
+    )
+    assert pm.incidents.iloc[0]["detected_at"] == pd.Timestamp("2023-07-05 17:02", tz="UTC")
+    assert "time.ambiguous_date" not in set(pm.problems["code"])
+
+
+def test_an_undecided_date_is_read_by_the_zones_custom_and_said_ambiguous(tmp_path: Path) -> None:
+    body = (
+        "# Outage\n\n## Timeline\n\n{zone}\n\n"
+        "- 06/10/2025 09:00 users report errors\n- 10:30 rolled back, errors stopped\n"
+    )
+    uk = _dated(tmp_path, "uk.md", body.format(zone="All times are BST."))
+    assert uk.incidents.iloc[0]["detected_at"] == pd.Timestamp("2025-10-06 08:00", tz="UTC")
+    us = _dated(tmp_path, "us.md", body.format(zone="All times Eastern."))
+    assert us.incidents.iloc[0]["detected_at"] == pd.Timestamp("2025-06-10 13:00", tz="UTC")
+    for pm, order in ((uk, "day-first"), (us, "month-first")):
+        amb = pm.problems[pm.problems["code"] == "time.ambiguous_date"]
+        assert amb["line"].tolist() == [7]
+        assert f"read {order}" in amb["message"].iloc[0]
+        assert "YYYY-MM-DD" in amb["message"].iloc[0]
+        assert pm.incidents.iloc[0]["detected_confidence"] == "ambiguous"
+        # the line after it is not doubted: its time, not its date, is read there
+        assert pm.incidents.iloc[0]["mitigated_confidence"] == "stated"
+    plain = _dated(tmp_path, "utc.md", body.format(zone="All times UTC."))
+    assert plain.incidents.iloc[0]["detected_at"] == pd.Timestamp("2025-06-10 09:00", tz="UTC")
+    assert "no date of the document shows the order" in plain.problems["message"].iloc[0]
+
+
+def test_day_first_holds_for_one_document_only(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "# A\n\n## Timeline\n\nAll times UTC.\n\n- 13/01/2026 10:00 alert fired\n"
+        "- 14/01/2026 09:00 fixed, service restored\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "# B\n\n## Timeline\n\nAll times UTC.\n\n- 01/02/2026 10:00 alert fired\n"
+        "- 01/13/2026 11:00 fixed, service restored\n",
+        encoding="utf-8",
+    )
+    inc = pmkit.load(tmp_path).incidents.set_index("incident_id")
+    assert inc.loc["a", "detected_at"] == pd.Timestamp("2026-01-13 10:00", tz="UTC")
+    assert inc.loc["b", "detected_at"] == pd.Timestamp("2026-01-02 10:00", tz="UTC")
+    from pmkit import timeparse
+
+    assert timeparse.find_date("12/01/2026") == timeparse.date(2026, 12, 1)

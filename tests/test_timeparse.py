@@ -671,3 +671,68 @@ def test_a_city_after_a_time_is_its_zone_but_a_name_is_not() -> None:
     # a person's name that is also a polar station, and a city before more words
     assert find_time("14:05 Casey restarted the pod").zone is None
     assert find_time("10:30 Phoenix deploy failed").zone is None
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "hour", "minute", "zone"),
+    [
+        # military time with a zone or "hrs": no colon
+        ("- 0935 UTC: on-call paged", "0935 UTC", 9, 35, "UTC"),
+        ("1600hrs - fix deployed", "1600hrs", 16, 0, None),
+        ("1600 hrs UTC fix deployed", "1600 hrs UTC", 16, 0, "UTC"),
+        ("0935 (UTC) alert", "0935 (UTC)", 9, 35, "UTC"),
+        # right after an ISO date
+        ("2025-01-14 1600 alerts fire", "2025-01-14 1600", 16, 0, None),
+        ("2025-01-14 11.50 restart", "2025-01-14 11.50", 11, 50, None),
+        # French style, with a zone
+        ("14h00 UTC : début de l'incident", "14h00 UTC", 14, 0, "UTC"),
+        ("15h50 CET rollback", "15h50 CET", 15, 50, "CET"),
+        # a zone name with its offset: the offset says which
+        ("10:00 EDT (UTC-4) alert fired", "10:00 EDT (UTC-4)", 10, 0, "UTC-4"),
+        ("10:00 PST (UTC-7) alert", "10:00 PST (UTC-7)", 10, 0, "UTC-7"),
+    ],
+)
+def test_clocks_written_without_a_colon_and_zone_pairs(
+    text: str, raw: str, hour: int, minute: int, zone: str | None
+) -> None:
+    m = find_time(text)
+    assert m is not None
+    assert (m.raw, m.hour, m.minute, m.zone) == (raw, hour, minute, zone)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in 2023 the team grew",
+        "port 8080 was closed",
+        "1600 users were affected",
+        "took 1h30 to fix",
+        "at 0935 we met",  # no zone, no date: not read
+        "1,200 UTC requests",
+    ],
+)
+def test_four_digit_numbers_that_are_no_times(text: str) -> None:
+    assert find_time(text) is None
+
+
+def test_a_zone_statement_with_its_offset_takes_the_offset() -> None:
+    # "PST (UTC-7)" in July: the author says which offset they mean
+    assert find_zone_statement("All times are PST (UTC-7)") == "-07:00"
+    assert find_zone_statement("All times EDT (UTC-4)") == "-04:00"
+    assert find_zone_statement("Times in CET, GMT+1") == "+01:00"
+
+
+def test_date_order_from_the_documents_dates() -> None:
+    from pmkit.timeparse import date_order
+
+    assert date_order(["29/06/2022 10:00", "01/07/2022 09:00"]).day_first is True
+    assert date_order(["06/29/2022 10:00", "07/01/2022 09:00"]).day_first is False
+    both = date_order(["29/06/2022", "06/30/2022", "07/01/2022"])
+    assert (both.day_first, both.decided_by) == (None, "both")
+    assert [i for i, _ in both.ambiguous] == [2]
+    assert date_order(["deploy 2.1.0", "2024-05-01 10:00"]) == date_order([])
+    assert date_order(["07/05/2023"], known=date(2023, 5, 7)).day_first is True
+    assert date_order(["07/05/2023"], zone="Europe/London").decided_by == "zone"
+    assert date_order(["07/05/2023"], zone="America/Chicago").day_first is False
+    assert date_order(["07/05/2023"], zone="UTC").decided_by == "default"
+    assert date_order(["05/05/2023"]).decided_by == ""  # the same either way

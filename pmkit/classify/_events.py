@@ -63,6 +63,12 @@ _EVENTS: Rules = (
             r"(?: with (?!(?:the |an? )?(?:faulty|old|bad|broken|wrong|previous)\b)[^.;]{0,40})?"
             r" again\b(?![^.;]*\b(?:before|until)\b)",
             r"\bback online\b",
+            # "returned to steady state", "declares prod hub online"
+            r"\b(?:returned|returns|back) to (?:a )?steady state\b",
+            r"\bdeclare[sd]? (?:the )?(?:[\w-]+ ){0,3}(?:online|operational|healthy|resolved)\b",
+            # "Outage ends", "The incident is over" written as a line of its own
+            r"^(?:the )?(?:outage|incident|impact|downtime|disruption) "
+            r"(?:ends|ended|is over|was over)\b",
             r"\bback to (?:a )?(?:normal|functional|working)\b",
             r"\b(?:verified|confirmed) (?:working|operational)\b",
             r"\bverified .{0,40}\boperational\b",
@@ -135,6 +141,9 @@ _EVENTS: Rules = (
             r"\btraffic (?:was )?(?:restored|recovered)\b",
             r"\bservices? (?:was |were |is )?restored\b",
             r"\bworkaround\b",
+            r"\bmitigation (?:is |was |has been )?(?:now )?(?:in place|applied|deployed|live)\b",
+            r"\b(?:rolled|rolls|rolling) out (?:the |a |our )?(?:hot ?)?fix\b",
+            r"\b(?:hot ?)?fix (?:is |was |went |goes )?(?:now )?live\b",
             r"\berrors? (?:subsided|stopped|dropped)\b",
             r"\ballowing traffic\b",
             # the runaway workload stopped: "Pod killed, releasing file watches"
@@ -212,8 +221,9 @@ _EVENTS: Rules = (
         "reported",
         (
             r"\b(?:customers?|users?|clients?|end[- ]users?|developers?|farmers?|researchers?|"
-            r"community(?: members?)?|members?|teams?|people) (?:\w+ ){0,2}"
-            r"(?:reported|reports|reporting|reached out|complain\w*|alerted us|informed us|"
+            r"community(?: members?)?|members?|teams?|people|employees?|colleagues?|staff) "
+            r"(?:\w+ ){0,2}"
+            r"(?:reported|reports?|reporting|reached out|complain\w*|alerted us|informed us|"
             r"notified us|tweeted|submitted)\b",
             r"\b(?:customers?|users?|clients?|end[- ]users?|community(?: members?)?|"
             r"affected (?:users?|employees?|customers?)) (?:\w+ ){0,2}"
@@ -253,6 +263,10 @@ _EVENTS: Rules = (
             r"\b(?:issue|problem|bug) (?:was )?reported\b",
             r"\b(?:received|got) (?:a |the |an |several |multiple )?(?:\w+ )?reports?\b",
             r"\breports? (?:the issue|the problem|it) to\b",
+            # "a user opened an issue saying downloads fail"
+            r"\b(?:customers?|users?|clients?|someone|community members?|contributors?) "
+            r"(?:\w+ )?(?:opened|opens|filed|files|created|creates|raised|raises) "
+            r"(?:an? |the )?(?:github |gitlab )?(?:issue|ticket|bug(?: report)?)\b",
         ),
     ),
     (
@@ -330,6 +344,11 @@ _EVENTS: Rules = (
             r"\bwitnessed\b",
             r"\brecogni[sz](?:e|es|ed)\b",
             r"\bobserved that\b",
+            # people see the problem: "We observe some nodes reporting NodeNotReady"
+            # (not what they saw getting better: "we observed the error rate drop")
+            r"^(?:we|i|the team|engineers?|on-?call|sres?) (?:first )?"
+            r"(?:observe[sd]?|see|saw|spott?(?:ed)?) (?:that )?(?!(?:[\w-]+ ){0,4}"
+            r"(?:recover|drop|decreas|return|improv|stabili[sz]|normal|resolv|fix|success|work))",
             r"\breal(?:ized|ised)\b",
             r"\bautomated (?:warning|email|alert|notification)\b",
             r"\bwarning from\b",

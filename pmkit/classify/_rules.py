@@ -246,6 +246,10 @@ _DETECTION: Rules = (
             # "A few teams came forward with the issue", "Identified: Via User"
             r"\bcame forward\b",
             r"^via (?:an? |the )?users?\b",
+            # "a user opened an issue saying downloads fail"
+            r"\b(?:users?|someone|community members?|contributors?) (?:\w+ )?"
+            r"(?:opened|opens|filed|files|created|creates|raised|raises) "
+            r"(?:an? |the )?(?:github |gitlab )?(?:issue|ticket|bug(?: report)?)\b",
         ),
     ),
     (

@@ -68,6 +68,9 @@ def read_markdown(
         # keep the line count: struck lines keep their line breaks
         text = _STRUCK.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     doc = _Doc(text, source, tz, vocabulary, out)
-    doc.run()
-    doc.finish()
+    try:
+        doc.run()
+        doc.finish()
+    finally:
+        doc.reset_date_order()
     return out

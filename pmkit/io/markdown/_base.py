@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from contextvars import Token
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePath
 from typing import Any
@@ -159,6 +160,8 @@ class _DocBase:
         self.evidence: dict[str, tuple[datetime, int | None]] = {}
         self.meta_lines: dict[str, int] = {}  # inline "**Resolved:** ..." key -> line
         self.window_line: int | None = None  # the line of the window the summary states
+        # set while the document's numeric dates are read day-first
+        self.date_token: Token[bool | None] | None = None
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -233,6 +236,12 @@ class _DocBase:
         self.meta = {_key(k): v for k, v in data.items()}
         self.body_start = end + 1
         return end + 1
+
+    def reset_date_order(self) -> None:
+        """Stop reading numeric dates day-first (after the document)."""
+        if self.date_token is not None:
+            timeparse.reset_day_first(self.date_token)
+            self.date_token = None
 
     def meta_start(self, raw_date: Any) -> None:
         """A status-page file's ``date`` is its start, on the line of ``date``."""

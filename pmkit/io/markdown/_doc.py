@@ -38,6 +38,10 @@ _MAY_MARK = "#=`~*_"
 #: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
 _MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: milestone column -> the column saying where it came from
+#: a numeric date that may be either way round: a cheap test before the full scan
+_NUMERIC_DATE_HINT = re.compile(r"(?<!\d)\d{1,2}[-/]\d{1,2}[-/]\d\d")
+#: at most this many time.ambiguous_date rows per document
+_MAX_AMBIGUOUS = 20
 #: a link to another document of the folder: ``](incidents/2024-09-20-eks)``, ``](./a.md)``,
 #: or a Sphinx/MyST ``{toctree}`` or ``{include}`` directive
 _LOCAL_LINK = re.compile(
@@ -119,6 +123,7 @@ class _Doc(_Milestones):
                     if zone:
                         self.set_zone(zone, i + 1)
                         break
+        self.decide_date_order(body)
         section: str | None = "preamble"
         heading_text: str | None = None
         section_level = 0
@@ -251,6 +256,35 @@ class _Doc(_Milestones):
             prev_plain = stripped
             block.append((idx + 1, raw))
         flush()
+
+    def decide_date_order(self, body: int) -> None:
+        """Read this document's numeric dates day-first or month-first (see
+        :func:`pmkit.timeparse.date_order`), and say so where a date could be
+        read both ways and no date of the document decides."""
+        lines = self.lines
+        if not any(_NUMERIC_DATE_HINT.search(lines[i]) for i in range(body, len(lines))):
+            return
+        order = timeparse.date_order(
+            lines[body:], known=self.doc_date, zone=self.zone or self.tz_arg
+        )
+        if order.day_first:
+            self.date_token = timeparse.day_first(True)
+        if order.decided_by in ("dates", "known date", ""):
+            return
+        how = {
+            "both": "the document writes dates both ways, so this one is read month-first",
+            "zone": f"read {'day' if order.day_first else 'month'}-first, the order where the "
+            f"document's zone ({self.zone or self.tz_arg}) is",
+            "default": "read month-first (US), as no date of the document shows the order",
+        }[order.decided_by]
+        for i, written in order.ambiguous[:_MAX_AMBIGUOUS]:
+            self.problem(
+                body + i + 1,
+                "warning",
+                "time.ambiguous_date",
+                f"{written!r} could be day-first or month-first; {how}. Write the date as "
+                "YYYY-MM-DD",
+            )
 
     def mark_misdated(self, events: list[dict[str, Any]]) -> None:
         """Lines whose date is days before the lines around them: a typo, not this incident.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pmkit import classify
@@ -48,6 +48,10 @@ def _has_marker(text: str, vocabulary: classify.Vocabulary | None) -> bool:
 _is_marked = _memo_default(_has_marker)
 #: ``classify.detection_source``, memoised for the default vocabulary.
 _detected_by = _memo_default(classify.detection_source)
+
+
+#: an opening line this long before every other line is a precondition, not the start
+_PRECONDITION_GAP = timedelta(hours=24)
 
 
 class _Milestones(_Sections):
@@ -448,6 +452,21 @@ class _Milestones(_Sections):
             second = timed[1]
             if second["at"] < bound and second["kind"] not in ("detected", "reported"):
                 first = second
+        i = timed.index(first)
+        while (
+            i + 1 < len(timed)
+            and timed[i]["kind"] == "action"
+            and timed[i + 1]["at"] - timed[i]["at"] >= _PRECONDITION_GAP
+        ):
+            # "AMI v20221027 released" two days before anything else happens: a change
+            # that set the incident up, not the start of the impact; the next line may be
+            # (an opening line that describes impact, "First occurrence of a node in
+            # NodeNotReady state", days before the rest, still is the start)
+            i += 1
+        if i != timed.index(first):
+            first = timed[i]
+            if first["at"] >= bound or first["kind"] in ("detected", "reported"):
+                return
         self.inferred(
             milestones,
             provenance,
