@@ -416,9 +416,8 @@ def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
         return int(g["iy"]), int(g["im"]), int(g["id"])
     if g["uy"] is not None:
         month, day = int(g["um"]), int(g["ud"])
-        if month > 12 >= day:  # 29/06/2022 is day-first
-            month, day = day, month
-        elif day <= 12 and _DAY_FIRST.get():  # 12/01/2026 in a day-first document
+        # 29/06/2022 is day-first; 12/01/2026 is when the document is
+        if month > 12 >= day or (day <= 12 and _DAY_FIRST.get()):
             month, day = day, month
         year = int(g["uy"])
         return (year + 2000 if len(g["uy"]) == 2 else year), month, day

@@ -6,6 +6,8 @@ Platform, Jenkins infrastructure, 2i2c), shortened.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 import pmkit
