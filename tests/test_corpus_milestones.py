@@ -61,11 +61,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "dfds/PM2020-008-Alcide-admission-causing-Kubernetes-timeouts.md",
         "mitigated_at",
     ): "pmkit reads 2020-11-04 14:39",
-    ("dfds/PM2021-011-Log4Shell.md", "acknowledged_at"): "pmkit reads 2021-12-13 09:15",
-    (
-        "dfds/PM2022-001-Prometheus-is-down-with-connection-refused-errors.md",
-        "acknowledged_at",
-    ): "pmkit reads 2022-01-25 14:33",
+    ("dfds/PM2021-011-Log4Shell.md", "acknowledged_at"): "pmkit reads 2021-12-10 19:00",
     ("dfds/PM2023-002-Logs-not-shipped-to-CloudWatch.md", "mitigated_at"): (
         "pmkit reads 2023-04-11 22:04"
     ),

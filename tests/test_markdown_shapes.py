@@ -332,3 +332,58 @@ def test_day_first_holds_for_one_document_only(tmp_path: Path) -> None:
     from pmkit import timeparse
 
     assert timeparse.find_date("12/01/2026") == timeparse.date(2026, 12, 1)
+
+
+# -- the first response ----------------------------------------------------------
+
+
+def test_a_response_before_the_declared_incident_is_the_acknowledgement(tmp_path: Path) -> None:
+    # MoJ: "09:00 - Team started to put together the list ...", "09:31 Incident declared"
+    pm = _dated(
+        tmp_path,
+        "2023-07-21-cni.md",
+        "# CNI\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 08:15 User reported issues with new deployments\n"
+        "- 08:20 GitHub updates their status page\n"
+        "- 09:00 Team started to put together the list of affected namespaces\n"
+        "- 09:31 Incident declared\n- 12:42 Incident repaired\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["acknowledged_at"] == pd.Timestamp("2023-07-21 09:00", tz="UTC")
+    assert (row["acknowledged_from"], row["acknowledged_line"]) == ("inferred", 9)
+    why = pm.evidence().set_index("milestone").loc["acknowledged_at", "why"]
+    assert why.startswith("the first response comes before the line that says")
+
+
+def test_a_detection_line_that_says_it_was_acknowledged(tmp_path: Path) -> None:
+    pm = _dated(
+        tmp_path,
+        "2023-11-01-prom.md",
+        "# Prometheus restarted\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 10:15 PagerDuty alert from Pingdom that Prometheus is DOWN. Team acknowledged and "
+        "checked the state of the server.\n- 10:41 Incident declared\n- 12:00 Incident resolved\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert (
+        row["detected_at"] == row["acknowledged_at"] == pd.Timestamp("2023-11-01 10:15", tz="UTC")
+    )
+    assert row["acknowledged_line"] == 7
+
+
+def test_a_prose_line_that_opens_with_its_time_keeps_its_other_sentences(tmp_path: Path) -> None:
+    # no Timeline section: "- **Context**:" bullets, each opening with its time
+    pm = _dated(
+        tmp_path,
+        "2023-11-01-ctx.md",
+        "# Prometheus restarted\n\n- **Context**:\n"
+        "  - 2023-11-01 10:15: PagerDuty alert from Pingdom that Prometheus is DOWN. Team "
+        "acknowledged and checked the state of the server.\n"
+        "  - 2023-11-01 12:35: Team enabled debug logging\n\n"
+        "We think that at 13:00 UTC it recovered. Later it was fine.\n",
+        tz="UTC",
+    )
+    texts = pm.events["text"].tolist()
+    assert texts[0].endswith("is DOWN. Team acknowledged and checked the state of the server")
+    assert pm.incidents.iloc[0]["acknowledged_at"] == pd.Timestamp("2023-11-01 10:15", tz="UTC")
+    # a sentence with a time inside a paragraph is no entry: the next one is not its text
+    assert not any("Later it was fine" in t for t in texts)

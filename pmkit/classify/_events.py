@@ -168,6 +168,12 @@ _EVENTS: Rules = (
         (
             r"\b(?:customers?|users?|clients?|employees?)(?: (?:one|two|three|\d))? "
             r"(?:had |has |have )?forward(?:ed|s)\b",
+            # people who use the service say so in a channel: "Users reported in
+            # #ask-cloud-platform that ...", "teams begin reporting in #ask channel"
+            r"\b(?:customers?|users?|clients?|teams?|people|developers?|members?|someone) "
+            r"(?:\w+ ){0,2}(?:reported|reports?|reporting|complain\w*|posted|asked)"
+            r"(?: (?:\w+ ){0,2}(?:in|on) (?:the |our )?(?:#|slack|discord|matrix|gitter|"
+            r"zulip|mattermost|teams\b))",
         ),
     ),
     (

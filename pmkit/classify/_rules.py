@@ -245,6 +245,7 @@ _DETECTION: Rules = (
             r"|our |the |a )?(?:users?|customers?|clients?)\b",
             # "A few teams came forward with the issue", "Identified: Via User"
             r"\bcame forward\b",
+            r"\bteams? (?:\w+ ){0,2}(?:reported|reporting|complain\w*) (?:in|on) (?:the |our )?#",
             r"^via (?:an? |the )?users?\b",
             # "a user opened an issue saying downloads fail"
             r"\b(?:users?|someone|community members?|contributors?) (?:\w+ )?"

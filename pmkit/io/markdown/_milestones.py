@@ -50,6 +50,13 @@ _is_marked = _memo_default(_has_marker)
 _detected_by = _memo_default(classify.detection_source)
 
 
+#: a detection line that also says it was taken on: "... Team acknowledged and checked"
+_ALSO_ACKNOWLEDGED = re.compile(
+    r"(?<!not )(?<!n't )(?<!un)\b(?:acknowledg(?:ed|es)|ack(?:'d|ed))\b"
+    r"(?! (?:that|the (?:problem|issue)))"
+    r"|\b(?:started|starts|began|begins) investigating\b",
+    re.IGNORECASE,
+)
 #: an opening line this long before every other line is a precondition, not the start
 _PRECONDITION_GAP = timedelta(hours=24)
 
@@ -87,6 +94,17 @@ class _Milestones(_Sections):
                     seen = last_of.get(kind)
                     if seen is None or at > seen:
                         last_of[kind] = at
+        # "PagerDuty alert from Pingdom ... Team acknowledged and checked the state": a
+        # detection line that also says someone took the incident on
+        for e in events:
+            at = e["at"]
+            if (
+                at is not None
+                and e["kind"] in ("detected", "reported")
+                and _ALSO_ACKNOWLEDGED.search(e["text"])
+                and ("acknowledged" not in first_of or at < first_of["acknowledged"])
+            ):
+                first_of["acknowledged"] = at
         # The author's explicit marker ("**Recovery:** ...") says which line is the
         # mitigation: an earlier line whose words merely sound like one ("the two
         # unhealthy ones were terminated") does not move it. (Only for mitigation:
@@ -210,6 +228,12 @@ class _Milestones(_Sections):
                 "as the first time it was said to be resolved, when it had ended at the latest. "
                 "Mark the right line [mitigated]",
             )
+        if (
+            milestones["acknowledged_at"] is not None
+            and provenance["acknowledged_at"] == "timeline"
+            and detected is not None
+        ):
+            self.earlier_response(events, milestones, provenance, detected)
         if milestones["acknowledged_at"] is None and (
             detected is not None or stated_start is not None or late_ack
         ):
@@ -362,6 +386,46 @@ class _Milestones(_Sections):
                 "right line [start]",
             )
         return late_ack
+
+    def earlier_response(
+        self,
+        events: list[dict[str, Any]],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+        detected: datetime,
+    ) -> None:
+        """A response before the line that says someone took the incident on is the acknowledgement.
+
+        "09:00 Team started to put together the list of affected namespaces", then
+        "09:31 Incident declared": the reaction began at 09:00. The first action or
+        escalation at or after the detection and before the stated acknowledgement
+        (and the mitigation) is taken, with a ``milestone.inferred`` warning. Messages
+        do not count: "GitHub updates their status page" is someone else's.
+        """
+        ack = milestones["acknowledged_at"]
+        assert ack is not None
+        mitigated = milestones["mitigated_at"]
+        responses = [
+            e
+            for e in events
+            if e["kind"] in ("action", "escalated")
+            and e["at"] is not None
+            and e["time_precision"] != "day"
+            and detected <= e["at"] < ack
+            and (mitigated is None or e["at"] <= mitigated)
+        ]
+        if not responses:
+            return
+        first = min(responses, key=lambda e: (e["at"], e["line"]))
+        self.inferred(
+            milestones,
+            provenance,
+            "acknowledged_at",
+            first["at"],
+            first["line"],
+            "the first response comes before the line that says the incident was taken on",
+            "from that first response. Mark the right line [acknowledged]",
+        )
 
     def infer_acknowledgement(
         self,

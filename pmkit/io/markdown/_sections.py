@@ -161,16 +161,23 @@ class _Sections(_Timeline):
         """
         self.in_prose = True
         self.current_date = self.doc_date
+        events = self.events
         for line, text, heading in self.prose:
-            for sentence in _SENTENCE.split(text):
-                if not _DIGIT.search(sentence):
-                    continue
-                m = timeparse.find_time(sentence)
+            # a line that opens with its time ("2023-11-01 10:15: Alert from Pingdom.
+            # Team acknowledged ...") is a timeline entry: its other sentences are its text
+            first = len(events)
+            entry = False
+            for n, sentence in enumerate(_SENTENCE.split(text)):
+                m = timeparse.find_time(sentence) if _DIGIT.search(sentence) else None
                 if m is None or m.relative is not None:
-                    d = timeparse.find_date(sentence)
-                    if d is not None:
+                    d = timeparse.find_date(sentence) if _DIGIT.search(sentence) else None
+                    if d is not None and m is None:
                         self.current_date = d
+                    elif entry and len(events) > first and sentence.strip():
+                        more = sentence.strip().rstrip(".")
+                        events[-1]["text"] = f"{events[-1]['text']}. {more}"
                     continue
+                entry = entry or (n == 0 and m.start <= 2)
                 for clause in _clauses(sentence, m):
                     self.timeline_item(clause, line, heading, None)
         self.in_prose = False
