@@ -228,6 +228,10 @@ NEW_SOURCE_LINES = [
     ("Outage ends", "resolved"),
     ("Fully recovered", "resolved"),
     ("Declares prod hub online", "resolved"),
+    # a rollback prepared for or a changed part failing is no mitigation
+    ("Record plugin file system times in case rollback needed", "action"),
+    ("Identify candidate plugins for rollback", "action"),
+    ("Downgraded plugin reports NoSuchMethodError", "action"),
     # people who notice or report the problem
     ("We observe some nodes reporting NodeNotReady for ~30 seconds", "detected"),
     ("We observed the error rate drop back to baseline", "note"),

@@ -387,3 +387,37 @@ def test_a_prose_line_that_opens_with_its_time_keeps_its_other_sentences(tmp_pat
     assert pm.incidents.iloc[0]["acknowledged_at"] == pd.Timestamp("2023-11-01 10:15", tz="UTC")
     # a sentence with a time inside a paragraph is no entry: the next one is not its text
     assert not any("Later it was fine" in t for t in texts)
+
+
+def test_a_mitigation_attempt_that_did_not_work_is_not_the_mitigation(tmp_path: Path) -> None:
+    # Jenkins: a downgrade and restart at 17:50, "problem is still visible" at 18:17
+    pm = _dated(
+        tmp_path,
+        "2021-05-29-aci.md",
+        "# ACI agents\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 17:39 detected that agents were not being allocated\n"
+        "- 17:50 Downgraded the container plugin, restarted Jenkins\n"
+        "- 18:17 Confirmed problem is still visible after upgrade\n"
+        "- 18:19 Record plugin file system times in case rollback needed\n"
+        "- 20:01 Downgraded those 5 plugins and restarted Jenkins\n"
+        "- 20:09 Outage resolved, agents are allocated\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["mitigated_at"] == pd.Timestamp("2021-05-29 20:01", tz="UTC")
+    assert row["mitigated_line"] == 11
+
+
+def test_a_status_page_date_that_is_the_users_report_is_no_start(tmp_path: Path) -> None:
+    # cstate: `date` is when the incident was posted; here the text says a user reported
+    # it then, so the impact began earlier, nobody says when
+    pm = _dated(
+        tmp_path,
+        "2023-04-19-mirror.md",
+        "---\ntitle: Mirror slow\ndate: 2023-04-19T07:32:00-00:00\nresolved: true\n"
+        "resolvedWhen: 2023-04-19T13:25:00-00:00\n---\n\n"
+        "The mirror is slow and may respond HTTP/502 as reported by a user at 7:32am UTC.\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert pd.isna(row["started_at"])
+    assert row["detected_at"] == pd.Timestamp("2023-04-19 07:32", tz="UTC")
+    assert row["resolved_at"] == pd.Timestamp("2023-04-19 13:25", tz="UTC")

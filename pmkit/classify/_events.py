@@ -118,6 +118,15 @@ _EVENTS: Rules = (
             r"(?:sandbox|staging|test|qa|dev)\b",
             r"\b(?:roll ?back|revert|fail ?over)\b.{0,60}\binitiated\b",
             r"\binitiated (?:a |the )?(?:roll ?back|revert|fail ?over)\b",
+            # a rollback prepared for, not done: "Record plugin file system times in case
+            # rollback needed", "Identify candidate plugins for rollback"
+            r"\b(?:for|in case(?: of)?|if|prepare(?:d|s)? (?:for )?|before) (?:an? |the )?"
+            r"(?:roll ?back|revert|downgrade)\b",
+            r"\b(?:roll ?back|revert|downgrade) (?:is |was )?"
+            r"(?:needed|required|plan|candidates?)\b",
+            # the changed thing fails: "Downgraded plugin reports NoSuchMethodError"
+            r"\b(?:downgraded|upgraded|restarted|reverted|updated|new) (?:[\w-]+ ){0,2}"
+            r"(?:reports?|shows?|throws?|logs?|fails?|failed|crashe[sd]) (?!that (?:it|the|all) )",
         ),
     ),
     (

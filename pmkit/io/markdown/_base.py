@@ -160,6 +160,7 @@ class _DocBase:
         self.evidence: dict[str, tuple[datetime, int | None]] = {}
         self.meta_lines: dict[str, int] = {}  # inline "**Resolved:** ..." key -> line
         self.window_line: int | None = None  # the line of the window the summary states
+        self.start_is_posted = False  # started_at is a status page's posting date
         # set while the document's numeric dates are read day-first
         self.date_token: Token[bool | None] | None = None
 
@@ -247,6 +248,7 @@ class _DocBase:
         """A status-page file's ``date`` is its start, on the line of ``date``."""
         if "started_at" not in self.meta:
             self.meta["started_at"] = raw_date
+            self.start_is_posted = True
             line = self.meta_line("date")
             if line is not None:
                 self.meta_lines["started_at"] = line

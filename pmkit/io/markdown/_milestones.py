@@ -57,6 +57,18 @@ _ALSO_ACKNOWLEDGED = re.compile(
     r"|\b(?:started|starts|began|begins) investigating\b",
     re.IGNORECASE,
 )
+#: a line saying the problem goes on after a step meant to mitigate it
+_STILL_BROKEN = re.compile(
+    r"\bstill (?:visible|occurring|occuring|happening|failing|broken|down|present|seeing|"
+    r"(?:not|n't) (?:working|allocat\w+|available|resolved|fixed))\b"
+    r"|\b(?:problem|issue|errors?|outage|failures?|symptoms?) (?:is |are )?(?:still )?"
+    r"(?:persists?|persisted|remains?|remained|continues?|continued|recurs?|recurred|returns?"
+    r"|returned|came back|comes back)\b"
+    r"|\bdid(?: not|n't) (?:help|fix|resolve|work|solve|improve)\b"
+    r"|\b(?:had|has|have|with) no (?:effect|impact on the (?:problem|issue|errors?))\b"
+    r"|\bno improvement\b",
+    re.IGNORECASE,
+)
 #: an opening line this long before every other line is a precondition, not the start
 _PRECONDITION_GAP = timedelta(hours=24)
 
@@ -105,6 +117,14 @@ class _Milestones(_Sections):
                 and ("acknowledged" not in first_of or at < first_of["acknowledged"])
             ):
                 first_of["acknowledged"] = at
+        # "17:50 Downgraded the plugin, restarted Jenkins", "18:17 Confirmed problem is still
+        # visible": an attempt that did not work is not the mitigation
+        if "mitigated" in first_of and "mitigated" not in marked:
+            lasting = self.lasting_mitigation(events)
+            if lasting is None:
+                del first_of["mitigated"]
+            else:
+                first_of["mitigated"] = lasting
         # The author's explicit marker ("**Recovery:** ...") says which line is the
         # mitigation: an earlier line whose words merely sound like one ("the two
         # unhealthy ones were terminated") does not move it. (Only for mitigation:
@@ -185,6 +205,16 @@ class _Milestones(_Sections):
                 )
                 + ". Mark the right line [detected] to be explicit",
             )
+        if (
+            self.start_is_posted
+            and provenance["started_at"] == "metadata"
+            and provenance["detected_at"] == "timeline"
+            and milestones["started_at"] == milestones["detected_at"]
+        ):
+            # a status-page file's date is when the incident was posted; when a line says
+            # that is when it was reported ("as reported by a user at 7:32am UTC"), the
+            # impact began before it, nobody says when
+            milestones["started_at"], provenance["started_at"] = None, None
         late_ack = self.drop_misplaced(events, first_of, milestones, provenance, marked)
         window = None
         if milestones["started_at"] is None or milestones["mitigated_at"] is None:
@@ -337,13 +367,9 @@ class _Milestones(_Sections):
             and mitigated < bound
             and marked.get("mitigated") != mitigated
         ):
-            later = [
-                e["at"]
-                for e in events
-                if e["kind"] == "mitigated" and e["at"] is not None and e["at"] >= bound
-            ]
-            if later:
-                milestones["mitigated_at"] = min(later)
+            later = self.lasting_mitigation(events, after=bound)
+            if later is not None:
+                milestones["mitigated_at"] = later
         mitigated = milestones["mitigated_at"]
         ack = milestones["acknowledged_at"]
         late_ack = (
@@ -386,6 +412,33 @@ class _Milestones(_Sections):
                 "right line [start]",
             )
         return late_ack
+
+    def lasting_mitigation(
+        self, events: list[dict[str, Any]], after: datetime | None = None
+    ) -> datetime | None:
+        """The first mitigation line (at or ``after``) not followed by one saying the
+        problem persists.
+
+        A line after it (before the next mitigation or resolution) that says the
+        problem is "still visible", "persists", or that the step "did not help" makes
+        it an attempt. None when every mitigation line was one.
+        """
+        timed = sorted(
+            (e for e in events if e["at"] is not None), key=lambda e: (e["at"], e["line"])
+        )
+        for i, e in enumerate(timed):
+            if e["kind"] != "mitigated" or (after is not None and e["at"] < after):
+                continue
+            failed = False
+            for later in timed[i + 1 :]:
+                if later["kind"] in ("mitigated", "resolved"):
+                    break
+                if _STILL_BROKEN.search(later["text"]):
+                    failed = True
+                    break
+            if not failed:
+                return e["at"]
+        return None
 
     def earlier_response(
         self,
