@@ -421,3 +421,18 @@ def test_a_status_page_date_that_is_the_users_report_is_no_start(tmp_path: Path)
     assert pd.isna(row["started_at"])
     assert row["detected_at"] == pd.Timestamp("2023-04-19 07:32", tz="UTC")
     assert row["resolved_at"] == pd.Timestamp("2023-04-19 13:25", tz="UTC")
+
+
+def test_a_detection_line_whose_author_investigates_acknowledges(tmp_path: Path) -> None:
+    # Jenkins: "Mark Waite investigates ..., detects blocked update center job"
+    pm = _dated(
+        tmp_path,
+        "2021-06-01-uc.md",
+        "# Update center blocked\n\n## Timeline\n\nAll times UTC.\n\n"
+        "- 2021-06-01T19:45 - Mark Waite investigates missing release, detects blocked job\n"
+        "- 2021-06-02T01:50 - the latest weekly appears on the update center\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert (
+        row["acknowledged_at"] == row["detected_at"] == pd.Timestamp("2021-06-01 19:45", tz="UTC")
+    )

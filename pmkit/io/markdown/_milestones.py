@@ -54,7 +54,8 @@ _detected_by = _memo_default(classify.detection_source)
 _ALSO_ACKNOWLEDGED = re.compile(
     r"(?<!not )(?<!n't )(?<!un)\b(?:acknowledg(?:ed|es)|ack(?:'d|ed))\b"
     r"(?! (?:that|the (?:problem|issue)))"
-    r"|\b(?:started|starts|began|begins) investigating\b",
+    r"|\b(?:(?:started|starts|began|begins) )?investigat(?:es|ed|ing)\b"
+    r"|\b(?:looks|looked|looking) into\b",
     re.IGNORECASE,
 )
 #: a line saying the problem goes on after a step meant to mitigate it
