@@ -217,3 +217,20 @@ def test_no_corpus_file_that_is_no_postmortem_becomes_an_incident(root: Path) ->
     assert not read & others
     # and every postmortem is read
     assert {f for f in on_disk if kinds.get(f) == "postmortem"} <= read
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2024-05-01-api.qmd",
+        "2024-05-01-api.Rmd",
+        "2024-05-01-api.mdx",
+        "2024-05-01-api.html.md.erb",
+    ],
+)
+def test_quarto_r_markdown_mdx_and_middleman_pages_are_read(tmp_path: Path, name: str) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / name).write_text(DOC, encoding="utf-8")
+    pm = pmkit.load(tmp_path)
+    assert pm.incidents["incident_id"].tolist() == ["2024-05-01-api"]
+    assert pm.incidents.iloc[0]["detected_line"] == 12

@@ -63,8 +63,18 @@ class Reader:
     binary: bool = False
 
 
-#: File endings of Markdown postmortems (the documents; everything else is an export).
-MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown")
+#: File endings of Markdown postmortems (the documents; everything else is an export):
+#: Markdown, MDX, Quarto and R Markdown, and the ``.html.md.erb`` pages of Middleman
+#: sites (the GOV.UK tech-docs template many teams keep their incident logs in).
+MARKDOWN_SUFFIXES: tuple[str, ...] = (
+    ".md",
+    ".markdown",
+    ".mdown",
+    ".mdx",
+    ".qmd",
+    ".rmd",
+    ".md.erb",
+)
 
 #: Registered readers, in the order their ``sniff`` is tried.
 READERS: list[Reader] = []

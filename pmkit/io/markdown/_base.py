@@ -59,10 +59,17 @@ def _name_and_stem(source: str) -> tuple[str, str]:
     """``PurePath(source).name`` and ``.stem`` of a file path, without building a path."""
     if os.sep != "/" or source.endswith(("/", "/.")):
         path = PurePath(source)
-        return path.name, path.stem
-    name = source.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name, name[:dot] if 0 < dot < len(name) - 1 else name
+        name, stem = path.name, path.stem
+    else:
+        name = source.rpartition("/")[2]
+        dot = name.rfind(".")
+        stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    if stem != name and name.lower().endswith(".erb"):
+        # "2024-09-20-eks.html.md.erb" (a Middleman page) is 2024-09-20-eks
+        for inner in (".md", ".html"):
+            if stem.lower().endswith(inner):
+                stem = stem[: -len(inner)]
+    return name, stem
 
 
 #: Last words of a line that a time on the next line completes
