@@ -212,7 +212,7 @@ def test_no_corpus_file_that_is_no_postmortem_becomes_an_incident(root: Path) ->
     kinds = dict(zip(docs["file"], docs["kind"], strict=True))
     pm = pmkit.load(root, progress=False)
     read = {str(Path(s).relative_to(root)) for s in pm.incidents["source"]}
-    on_disk = {str(p.relative_to(root)) for p in root.rglob("*.md")}
+    on_disk = {str(p.relative_to(root)) for p in root.rglob("*") if p.suffix in (".md", ".qmd")}
     others = {f for f in on_disk if kinds.get(f) == "not_postmortem"}
     assert not read & others
     # and every postmortem is read
