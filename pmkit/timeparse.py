@@ -675,6 +675,10 @@ def find_zone_statement(text: str) -> str | None:
         try:
             _resolve(zone, None)
         except ValueError:
+            # "All times in UC/Pacific": no such region, but the zone it names is clear
+            tail = zone.rpartition("/")[2]
+            if "/" in zone and _named_zone(tail) is not None:
+                return tail
             continue
         return zone.upper() if zone.upper() in _UTC_NAMES else zone
     return None

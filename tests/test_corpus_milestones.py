@@ -28,9 +28,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "dfds/PM2021-009-All-services-returning-404-in-Kubernetes.md",
         "mitigated_at",
     ): "pmkit reads 2021-09-06 08:15",
-    # "New certificates generated, service restored" is the only recovery line: a mitigation
-    # by its words; that it also ended the incident is the reader's judgement
-    ("dfds/PM2020-002-KIAM-service-disruption-on-Hellman.md", "resolved_at"): "pmkit reads none",
     (
         "dfds/PM2025-002-Traefik-rule-preventing-some-inbound-traffic.md",
         "started_at",

@@ -436,3 +436,75 @@ def test_a_detection_line_whose_author_investigates_acknowledges(tmp_path: Path)
     assert (
         row["acknowledged_at"] == row["detected_at"] == pd.Timestamp("2021-06-01 19:45", tz="UTC")
     )
+
+
+def test_a_response_timeline_heading_is_the_timeline(tmp_path: Path) -> None:
+    # conda-forge: "## Response timeline" (not the React step)
+    pm = _dated(
+        tmp_path,
+        "2025-04-02-token.md",
+        "# Token leak\n\n## Response timeline\n\n"
+        "- 2025-04-01 13:35 UTC: An auditor notified `conda-forge` of the leaked token.\n"
+        "- 2025-04-01 14:00 UTC: The core team acknowledged receipt of the report.\n"
+        "- 2025-04-01 14:15 UTC: The core team disabled the token and stopped uploads.\n"
+        "- 2025-04-01 23:02 UTC: The status page incident was marked as resolved.\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert [row[c].strftime("%H:%M") for c in ("detected_at", "acknowledged_at")] == [
+        "13:35",
+        "14:00",
+    ]
+    assert row["mitigated_at"].strftime("%H:%M") == "14:15"
+    assert row["resolved_at"].strftime("%H:%M") == "23:02"
+
+
+def test_times_without_a_zone_take_the_zone_nearly_every_time_is_written_in(
+    tmp_path: Path,
+) -> None:
+    # mybinder: "16:22 PST" ... then "17:07" alone, and once "0:59 CET" in the summary
+    pm = _dated(
+        tmp_path,
+        "2017-11-30-oom.md",
+        "# OOM\n\nNoticed at 0:59 CET.\n\n## Timeline\n\n"
+        "### 2017-11-30 16:22 PST\n\nNode runs out of memory, service starts degrading\n\n"
+        "### 16:59 PST\n\nInvestigation starts after noticing grafana looks weird\n\n"
+        "### 17:04 PST\n\nProxy pods are in CrashloopBackoff and had been restarted ~13 times\n\n"
+        "### 17:12\n\nTim restarts the hub pod\n\n"
+        "### 17:21 PST\n\nService is restored, user pods start running again\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["started_at"] == pd.Timestamp("2017-12-01 00:22", tz="UTC")
+    assert (
+        row["acknowledged_at"] == row["detected_at"] == pd.Timestamp("2017-12-01 00:59", tz="UTC")
+    )
+    assert row["mitigated_at"] == pd.Timestamp("2017-12-01 01:12", tz="UTC")
+    assert "time.no_zone" not in set(pm.problems["code"])
+    assert "time.zone_from_line" in set(pm.problems["code"])
+    # the last line says the service is back and nothing follows: resolved then (inferred)
+    assert row["resolved_at"] == pd.Timestamp("2017-12-01 01:21", tz="UTC")
+    assert row["resolved_from"] == "inferred"
+
+
+def test_no_resolution_is_inferred_for_an_open_incident_or_a_last_step(tmp_path: Path) -> None:
+    body = (
+        "# Outage\n\n{meta}## Timeline\n\nAll times UTC.\n\n- 2024-05-01 10:00 alert fired\n"
+        "- 10:30 {last}\n"
+    )
+    still_open = _dated(
+        tmp_path, "a.md", body.format(meta="**Status:** Open\n\n", last="service restored")
+    )
+    assert pd.isna(still_open.incidents.iloc[0]["resolved_at"])
+    a_step = _dated(tmp_path, "b.md", body.format(meta="", last="the deploy was rolled back"))
+    assert pd.isna(a_step.incidents.iloc[0]["resolved_at"])
+    over = _dated(tmp_path, "c.md", body.format(meta="", last="service restored"))
+    assert over.incidents.iloc[0]["resolved_at"] == pd.Timestamp("2024-05-01 10:30", tz="UTC")
+
+
+def test_a_typo_in_the_zones_region_still_names_the_zone(tmp_path: Path) -> None:
+    pm = _dated(
+        tmp_path,
+        "2020-07-09-scipy.md",
+        "# Launches\n\n## Timeline\n\nAll times in UC/Pacific\n\n"
+        "### 07:30am - First report\n\nWe hear reports that launches fail\n",
+    )
+    assert pm.incidents.iloc[0]["detected_at"] == pd.Timestamp("2020-07-09 14:30", tz="UTC")

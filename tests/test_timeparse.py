@@ -644,7 +644,8 @@ def test_quick_start_lookaheads_change_no_match(corpora_dir: Path) -> None:
         ("All times in UTC+1 (Zurich time)", "+01:00"),
         ("All times in Zurich time", "Zurich"),
         ("This happened 3 times in March", None),
-        ("All times in UC/Pacific", None),  # a typo names no zone
+        ("All times in UC/Pacific", "Pacific"),  # a typo in the region, the zone is clear
+        ("All times in UC/Nowhere", None),  # names no zone
     ],
 )
 def test_zone_statements_in_words(text: str, zone: str | None) -> None:

@@ -14,10 +14,23 @@ from pmkit.classify._rules import Rules
 # verbs late, so that "rollback attempted" is not a mitigation and "customer
 # confirmed issue resolved" is not a report.
 _EVENTS: Rules = (
+    # someone sees the service working again: "Chris notices that proxy pod is working
+    # again. Service appears to be restored" (the noticing is no detection)
+    (
+        "mitigated",
+        (
+            r"\b(?:notic\w+|sees?|saw|observ\w+|confirm\w*) (?:that )?(?:[\w/-]+ ){0,5}"
+            r"(?:is|are|was|were) (?:now )?(?:working|running|responding|back up|up again|back|"
+            r"healthy|fine|restored)(?: again| normally| fine)?\b"
+            r"(?! (?:on|in) (?:staging|dev|test)\b)",
+        ),
+    ),
     (
         "impact_start",
         (
             r"\bproblem started\)",
+            # the service gets worse: "Node runs out of memory, service starts degrading"
+            r"\b(?:starts?|started|begins?|began) (?:to )?degrad",
             # a key-events list: "Fault occurs 2020-02-12 11:45"
             r"\bfault (?:occurs|occurred|starts|started|begins|began)\b",
             r"\b(?:outage|incident|impact|downtime|degradation)\s+(?:begins|began|starts|started)\b",
@@ -63,6 +76,12 @@ _EVENTS: Rules = (
             r"(?: with (?!(?:the |an? )?(?:faulty|old|bad|broken|wrong|previous)\b)[^.;]{0,40})?"
             r" again\b(?![^.;]*\b(?:before|until)\b)",
             r"\bback online\b",
+            # "The PR has been merged and deployed, bringing the outage to an end"
+            r"\b(?:bringing|brought|brings|bring|came|comes|coming) (?:the |this )?"
+            r"(?:outage|incident|downtime|disruption)? ?to an end\b",
+            r"\b(?:ended|ends|ending|end) (?:the|this) (?:outage|incident|downtime|disruption)\b",
+            # "Launch rate goes back to 100%"
+            r"\b(?:goes|went|is|are|was|were|comes?|came|got|gets) back (?:up )?to 100 ?%",
             # "returned to steady state", "declares prod hub online"
             r"\b(?:returned|returns|back) to (?:a )?steady state\b",
             r"\bdeclare[sd]? (?:the )?(?:[\w-]+ ){0,3}(?:online|operational|healthy|resolved)\b",
@@ -278,6 +297,11 @@ _EVENTS: Rules = (
             r"\b(?:issue|problem|bug) (?:was )?reported\b",
             r"\b(?:received|got) (?:a |the |an |several |multiple )?(?:\w+ )?reports?\b",
             r"\breports? (?:the issue|the problem|it) to\b",
+            # someone outside tells the team: "OSTIF and their contractor notified `conda-forge`
+            # of the leaked token" (not "we notified users of the outage")
+            r"^(?!we\b|i\b|the team\b|our\b)(?:[\w`'/.&-]+ ){1,5}(?:notified|informed|alerted|warned) "
+            r"(?!(?:the |all |affected |our )?(?:users?|customers?|stakeholders|management|"
+            r"leadership|team)\b)(?:[`\w/.-]+ ){1,2}(?:of|about)\b",
             # "a user opened an issue saying downloads fail"
             r"\b(?:customers?|users?|clients?|someone|community members?|contributors?) "
             r"(?:\w+ )?(?:opened|opens|filed|files|created|creates|raised|raises) "
@@ -304,7 +328,8 @@ _EVENTS: Rules = (
             r"\brespond(?:s|ed)? to (?:the )?(?:alerts?|alarms?|pages?)\b",
             r"\b(?:start(?:ed|s|ing)?|began|begins?|commenced?|initiated) (?:the )?(?:\w+ )?"
             r"(?:investigat|debugging|troubleshoot|trouble shoot|looking into|diagnos)",
-            r"\binvestigations? (?:\w+ ){0,4}(?:started|commenced|began|begun|begins|initiated)\b",
+            r"\binvestigations? (?:\w+ ){0,4}(?:started|starts|commenced|began|begun|begins|"
+            r"initiated)\b",
             r"\b(?:incident|war-?room) (?:was |is )?(?:declared|opened|raised|created|started)\b",
             r"\b(?:declared|opened|raised|created|initiated|initiates) (?:an? |the )?(?:\w+ )?"
             r"(?:incident|war-?room)\b",
@@ -359,6 +384,10 @@ _EVENTS: Rules = (
             r"\bwitnessed\b",
             r"\brecogni[sz](?:e|es|ed)\b",
             r"\bobserved that\b",
+            # "Problem is identified - Launch success rate drops quickly" (a cause identified
+            # later is "the cause is identified")
+            r"^(?:the )?(?:problem|issue|incident|outage|failure) (?:is|was) (?:first )?"
+            r"(?:identified|spotted|discovered|noticed)\b",
             # people see the problem: "We observe some nodes reporting NodeNotReady"
             # (not what they saw getting better: "we observed the error rate drop")
             r"^(?:we|i|the team|engineers?|on-?call|sres?) (?:first )?"
@@ -410,7 +439,9 @@ _EVENTS: Rules = (
     (
         "mitigated",
         (
-            r"\brestart(?:ed|s)?\b",
+            # (not a crash loop: "pods ... in CrashloopBackoff and had been restarted ~13 times")
+            r"(?<!been )(?<!keeps )(?<!kept )\brestart(?:ed|s)?\b"
+            r"(?! (?:~?\d+|several|many|multiple) times| repeatedly| constantly| continuously)",
             r"\bscaled? (?:up|out)\b",
             r"\bdisabled? (?:the )?(?:\w+ )?(?:feature )?flag\b",
             r"\bflag (?:was )?(?:disabled|turned off)\b",
@@ -430,6 +461,9 @@ _EVENTS: Rules = (
             r"\b(?:we|they|team|ips|security|admins?) (?:\w+ ){0,6}revoked\b",
             r"\brevoked (?:the |all |their |its |his |her )?(?:\w+ )?(?:tokens?|keys?|credentials?|"
             r"access|sessions?|permissions?|passwords?)\b",
+            # a leaked secret made useless: "disabled the token and stopped uploads"
+            r"\b(?:disabled|invalidated|deactivated|rotated) (?:the |all |their |its )?"
+            r"(?:[\w-]+ )?(?:tokens?|keys?|credentials?|passwords?|secrets?|sessions?)\b",
             r"\bterminated\b",
             r"\b(?:were|was) stopped\b",
             r"\bturn(?:ed|s)? off\b",
@@ -443,6 +477,8 @@ _EVENTS: Rules = (
             r"(?:fixed|found|applied|deployed|ready|in)\b",
             r"\bscaled (?:manually|by hand)\b",
             r"\bnow (?:fine|healthy|working|ok|stable)\b",
+            # "Two people confirm that their pods now build and launch fine"
+            r"\bnow (?:[\w-]+ ){1,4}(?:fine|normally|successfully)\b",
             r"\b(?:started|resumed|being) \w+ing\b.{0,40}\bagain\b",
             r"\bstarted moving (?:forward|again)\b",
             r"\brolled over (?:the )?(?:sick|unhealthy|bad|failed|broken)\b",
@@ -475,6 +511,9 @@ _EVENTS: Rules = (
             r"prepared|planned|proceeds?|completed|finished|fixed|implemented|built|asked|called|"
             r"emailed|instructed|initiated|started|began|begin|decided|decision|worked|working)\b",
             r"\b(?:disables|enables|deletes|removes|instructs|installs|updates|rotates|resets)\b",
+            # present tense, plural: "We delete the binder and hub pods"
+            r"\b(?:we|they|i) (?:then )?(?:delete|remove|deploy|apply|patch|upgrade|update|change|"
+            r"drain|cordon|scale|increase|decrease|add|kill|disable|enable|rebuild|reboot)\b",
         ),
     ),
 )

@@ -30,6 +30,9 @@ Rules = tuple[tuple[str, tuple[str, ...]], ...]
 # Headings are cleaned first (lowercase; numbering, emphasis, emoji and trailing
 # punctuation removed), then each pattern is matched at the START of the result.
 _HEADINGS: Rules = (
+    # "Response timeline", "Resolution timeline", "Incident response timeline": the
+    # timeline, whatever step its first word names
+    ("timeline", (r"(?:[\w&-]+ ){1,3}time ?line\b(?! (?:issues?|problems?|slips?)\b)",)),
     (
         "quick_fix",
         (

@@ -104,8 +104,12 @@ def _canvas(doc: _Doc, incident_id: str, zone_name: str) -> str:
 
 
 def _meta_block(doc: _Doc) -> str:
-    """The key/value block many templates put under the title instead of front matter."""
-    return f"**Team:** {doc.team}  \n**Service:** {doc.service}  \n**Severity:** {doc.severity}"
+    """The key/value block many templates put under the title instead of front matter.
+
+    A document about an incident still open says so ("**Status:** Open").
+    """
+    block = f"**Team:** {doc.team}  \n**Service:** {doc.service}  \n**Severity:** {doc.severity}"
+    return block + "  \n**Status:** Open" if doc.is_open else block
 
 
 def _dfds(doc: _Doc) -> str:
@@ -165,6 +169,7 @@ def _rust(doc: _Doc) -> str:
                 f'team = "{doc.team}"',
                 f'service = "{doc.service}"',
                 f'severity = "{doc.severity}"',
+                *(['status = "open"'] if doc.is_open else []),
                 "+++",
             ]
         ),

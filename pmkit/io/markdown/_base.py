@@ -313,6 +313,7 @@ class _DocBase:
         if self.shown_zone is not False:
             return self.shown_zone if isinstance(self.shown_zone, str) else None
         zones: dict[str, int] = {}
+        counts: dict[str, int] = {}
         for i, raw in enumerate(self.lines, 1):
             if not _ANY_DIGIT.search(raw):
                 continue
@@ -321,12 +322,19 @@ class _DocBase:
                 if m.zone is not None:
                     name = _same_zone(m.zone)
                     zones.setdefault(name, i)
-                    if len(zones) > 1:
-                        self.shown_zone = None
-                        return None
+                    counts[name] = counts.get(name, 0) + 1
                 rest = raw[m.end :]
                 m = timeparse.find_time(rest) if _ANY_DIGIT.search(rest) else None
                 raw = rest
+        if len(zones) > 1:
+            # "16:22 PST", "16:59 PST", ... and once "0:59 CET" in the summary: the zone
+            # nearly every time is written in (three or more, three times any other)
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            if ranked[0][1] >= 3 and ranked[0][1] >= 3 * ranked[1][1]:
+                zones = {ranked[0][0]: zones[ranked[0][0]]}
+            else:
+                self.shown_zone = None
+                return None
         if not zones:
             for value in self.meta.values():
                 if isinstance(value, datetime) and value.tzinfo is not None:

@@ -55,7 +55,11 @@ _ALSO_ACKNOWLEDGED = re.compile(
     r"(?<!not )(?<!n't )(?<!un)\b(?:acknowledg(?:ed|es)|ack(?:'d|ed))\b"
     r"(?! (?:that|the (?:problem|issue)))"
     r"|\b(?:(?:started|starts|began|begins) )?investigat(?:es|ed|ing)\b"
-    r"|\b(?:looks|looked|looking) into\b",
+    r"|\binvestigation (?:starts|started|begins|began)\b"
+    r"|\b(?:problem|issue) (?:is|was) identified\b"
+    r"|\b(?:looks|looked|looking) into\b"
+    # "We realized ... high usage. Tried building a repository"
+    r"|\b(?:tried|tries|trying) (?:to )?(?:build|reproduce|launch|restart|debug|fix)\w*",
     re.IGNORECASE,
 )
 #: a line saying the problem goes on after a step meant to mitigate it
@@ -68,6 +72,12 @@ _STILL_BROKEN = re.compile(
     r"|\bdid(?: not|n't) (?:help|fix|resolve|work|solve|improve)\b"
     r"|\b(?:had|has|have|with) no (?:effect|impact on the (?:problem|issue|errors?))\b"
     r"|\bno improvement\b",
+    re.IGNORECASE,
+)
+#: the last line of a timeline saying the service is back: the incident was over
+_SERVICE_BACK = re.compile(
+    r"\b(?:restored|again|normal|normally|fine|recovered|available|healthy|operational)\b"
+    r"|\bback (?:to|online|up|in)\b|\b(?:is|are|was|were|came|comes|coming) back\b",
     re.IGNORECASE,
 )
 #: an opening line this long before every other line is a precondition, not the start
@@ -259,6 +269,8 @@ class _Milestones(_Sections):
                 "as the first time it was said to be resolved, when it had ended at the latest. "
                 "Mark the right line [mitigated]",
             )
+        if milestones["resolved_at"] is None and milestones["mitigated_at"] is not None:
+            self.infer_resolution(events, milestones, provenance)
         if (
             milestones["acknowledged_at"] is not None
             and provenance["acknowledged_at"] == "timeline"
@@ -413,6 +425,41 @@ class _Milestones(_Sections):
                 "right line [start]",
             )
         return late_ack
+
+    def infer_resolution(
+        self,
+        events: list[dict[str, Any]],
+        milestones: dict[str, datetime | None],
+        provenance: dict[str, str | None],
+    ) -> None:
+        """No line says the incident was resolved, and the timeline ends when the service
+        was restored: it was over then ("17:21 Service is restored, user pods start
+        running again" as the last line). The last timed line must be a mitigation at or
+        after the mitigation milestone that says the service is back, with nothing later
+        than it, and the front matter must not say the incident is still open."""
+        status = (self.meta_str("status") or "").lower()
+        if status and not status.startswith(("resolved", "closed", "done", "complete", "fixed")):
+            return  # "status: open": restored, but not over yet
+        timed = [e for e in events if e["at"] is not None]
+        if not timed:
+            return
+        last = max(timed, key=lambda e: (e["at"], e["line"]))
+        mitigated = milestones["mitigated_at"]
+        assert mitigated is not None
+        if last["kind"] != "mitigated" or last["at"] < mitigated:
+            return
+        if not _SERVICE_BACK.search(last["text"]):
+            return  # a step ("we reverted the release", "runners were stopped"), not the end
+        self.inferred(
+            milestones,
+            provenance,
+            "resolved_at",
+            last["at"],
+            last["line"],
+            "no line says the incident was resolved",
+            "as the last line of the timeline, which says the service was restored. Mark the "
+            "right line [resolved]",
+        )
 
     def lasting_mitigation(
         self, events: list[dict[str, Any]], after: datetime | None = None
@@ -704,7 +751,10 @@ class _Milestones(_Sections):
                     return found
                 if e["kind"] in ("acknowledged", "mitigated", "resolved"):
                     break
-        # the summary, or the text before any heading when there is none
+        return self.summary_source() or "unknown"
+
+    def summary_source(self) -> str | None:
+        """The detection source the summary names (the text before any heading
+        when there is no summary)."""
         summary = " ".join(self.summary_parts or self.preamble_parts)[:2000]
-        found = classify.detection_source(summary, self.vocab) if summary else None
-        return found or "unknown"
+        return classify.detection_source(summary, self.vocab) if summary else None
