@@ -299,7 +299,8 @@ _EVENTS: Rules = (
             r"\breports? (?:the issue|the problem|it) to\b",
             # someone outside tells the team: "OSTIF and their contractor notified `conda-forge`
             # of the leaked token" (not "we notified users of the outage")
-            r"^(?!we\b|i\b|the team\b|our\b)(?:[\w`'/.&-]+ ){1,5}(?:notified|informed|alerted|warned) "
+            r"^(?!we\b|i\b|the team\b|our\b)(?:[\w`'/.&-]+ ){1,5}"
+            r"(?:notified|informed|alerted|warned) "
             r"(?!(?:the |all |affected |our )?(?:users?|customers?|stakeholders|management|"
             r"leadership|team)\b)(?:[`\w/.-]+ ){1,2}(?:of|about)\b",
             # "a user opened an issue saying downloads fail"
