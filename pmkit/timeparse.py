@@ -138,7 +138,12 @@ def _date_pattern(p: str) -> str:
 _DATE = re.compile(r"(?=[\dJFMASONDTW])(?:" + _date_pattern("") + ")")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A date written right before a time, up to the separator; searched with endpos.
-_DATE_BEFORE = re.compile(_date_pattern("") + r"(?:T|[ \t]*(?:[,|:@–—-][ \t]*)?(?:at[ \t]+)?)\Z")
+_DATE_BEFORE = re.compile(
+    _date_pattern("")
+    + r"(?:T|[ \t]*(?:[,|:@–—-][ \t]*)?(?:at[ \t]+)?"
+    # "2018-07-08 ca. 18:30": an approximate time after its date
+    + r"(?P<dapprox>(?:~|≈|(?i:around|about|approx\.?|approximately|circa|ca\.|c\.))[ \t]*)?)\Z"
+)
 # A date written right after a time: "at 3:28 PM UTC on November 23rd", "22:30 UTC (Oct 29)".
 _DATE_AFTER = re.compile(r"(?:,?[ \t]+(?:on[ \t]+)?|[ \t]*\([ \t]*)" + _date_pattern(""))
 
@@ -916,8 +921,8 @@ def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
                 else:
                     end = after.end()
 
-    approximate = False
-    if start > 0:
+    approximate = before is not None and before.group("dapprox") is not None
+    if start > 0 and not approximate:
         approx = _APPROX.search(text, max(0, start - 16), start)
         if approx is not None:
             approximate = True

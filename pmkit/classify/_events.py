@@ -29,6 +29,14 @@ _EVENTS: Rules = (
         "impact_start",
         (
             r"\bproblem started\)",
+            # "At 03:01 UTC we experienced a momentary outage of our PostgreSQL database"
+            r"\b(?:we|users?|customers?|services?|the site) (?:\w+ )?(?:experienced|suffered|"
+            r"saw|had) (?:an? |some )?(?:[\w-]+ ){0,2}(?:outage|downtime|disruption|"
+            r"degradation)\b",
+            # "Launch success drops to zero", "success rate dropped to 0%"
+            r"\b(?:success|launch(?:es)?|availability|traffic|requests?|uptime)(?: success)?"
+            r"(?: rate| metric)? (?:drops?|dropped|falls?|fell|goes|went|reach(?:es|ed)?) "
+            r"(?:down )?(?:to )?(?:zero|0\b|0 ?%)",
             # the service gets worse: "Node runs out of memory, service starts degrading"
             r"\b(?:starts?|started|begins?|began) (?:to )?degrad",
             # a key-events list: "Fault occurs 2020-02-12 11:45"
@@ -85,9 +93,10 @@ _EVENTS: Rules = (
             # "returned to steady state", "declares prod hub online"
             r"\b(?:returned|returns|back) to (?:a )?steady state\b",
             r"\bdeclare[sd]? (?:the )?(?:[\w-]+ ){0,3}(?:online|operational|healthy|resolved)\b",
-            # "Outage ends", "The incident is over" written as a line of its own
-            r"^(?:the )?(?:outage|incident|impact|downtime|disruption) "
-            r"(?:ends|ended|is over|was over)\b",
+            # "Outage ends", "... Service resumes. Incident ends." (not "before the outage
+            # ended")
+            r"(?<!before )(?<!until )(?<!after )(?<!before the )(?<!until the )(?<!after the )"
+            r"\b(?:outage|incident|impact|downtime|disruption) (?:ends|ended|is over|was over)\b",
             r"\bback to (?:a )?(?:normal|functional|working)\b",
             r"\b(?:verified|confirmed) (?:working|operational)\b",
             r"\bverified .{0,40}\boperational\b",
@@ -168,6 +177,7 @@ _EVENTS: Rules = (
             r"\bfail(?:ed)? ?over\b",
             r"\btraffic (?:was )?(?:restored|recovered)\b",
             r"\bservices? (?:was |were |is )?restored\b",
+            r"\bservices? (?:resumes|resumed|is resumed|was resumed)\b",
             r"\bworkaround\b",
             r"\bmitigation (?:is |was |has been )?(?:now )?(?:in place|applied|deployed|live)\b",
             r"\b(?:rolled|rolls|rolling) out (?:the |a |our )?(?:hot ?)?fix\b",
@@ -303,6 +313,9 @@ _EVENTS: Rules = (
             r"(?:notified|informed|alerted|warned) "
             r"(?!(?:the |all |affected |our )?(?:users?|customers?|stakeholders|management|"
             r"leadership|team)\b)(?:[`\w/.-]+ ){1,2}(?:of|about)\b",
+            # "Suspicious behavior reported on gitter", "outage is reported on Slack by @x"
+            r"\breported (?:on|in|via|through|to us on) (?:the |our )?(?:gitter|slack|discord|"
+            r"matrix|github|gitlab|twitter|irc|discourse|forum|piazza|mailing list|#)",
             # "a user opened an issue saying downloads fail"
             r"\b(?:customers?|users?|clients?|someone|community members?|contributors?) "
             r"(?:\w+ )?(?:opened|opens|filed|files|created|creates|raised|raises) "
@@ -330,7 +343,7 @@ _EVENTS: Rules = (
             r"\b(?:start(?:ed|s|ing)?|began|begins?|commenced?|initiated) (?:the )?(?:\w+ )?"
             r"(?:investigat|debugging|troubleshoot|trouble shoot|looking into|diagnos)",
             r"\binvestigations? (?:\w+ ){0,4}(?:started|starts|commenced|began|begun|begins|"
-            r"initiated)\b",
+            r"initiated|launched|opened)\b",
             r"\b(?:incident|war-?room) (?:was |is )?(?:declared|opened|raised|created|started)\b",
             r"\b(?:declared|opened|raised|created|initiated|initiates) (?:an? |the )?(?:\w+ )?"
             r"(?:incident|war-?room)\b",

@@ -248,6 +248,9 @@ _DETECTION: Rules = (
             r"|our |the |a )?(?:users?|customers?|clients?)\b",
             # "A few teams came forward with the issue", "Identified: Via User"
             r"\bcame forward\b",
+            r"\breported (?:on|in|via|through) (?:the |our )?(?:gitter|discord|matrix|github|"
+            r"gitlab|twitter|irc|discourse|forum|piazza|mailing list)\b",
+            r"\breported (?:on|in|via) \S+ by @",
             r"\bteams? (?:\w+ ){0,2}(?:reported|reporting|complain\w*) (?:in|on) (?:the |our )?#",
             r"^via (?:an? |the )?users?\b",
             # "a user opened an issue saying downloads fail"

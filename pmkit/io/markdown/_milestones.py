@@ -55,7 +55,8 @@ _ALSO_ACKNOWLEDGED = re.compile(
     r"(?<!not )(?<!n't )(?<!un)\b(?:acknowledg(?:ed|es)|ack(?:'d|ed))\b"
     r"(?! (?:that|the (?:problem|issue)))"
     r"|\b(?:(?:started|starts|began|begins) )?investigat(?:es|ed|ing)\b"
-    r"|\binvestigation (?:starts|started|begins|began)\b"
+    r"|\binvestigation (?:is |was |has been )?(?:starts|started|begins|began|begun|launched|"
+    r"opened)\b"
     r"|\b(?:problem|issue) (?:is|was) identified\b"
     r"|\b(?:looks|looked|looking) into\b"
     # "We realized ... high usage. Tried building a repository"
@@ -119,12 +120,16 @@ class _Milestones(_Sections):
                         last_of[kind] = at
         # "PagerDuty alert from Pingdom ... Team acknowledged and checked the state": a
         # detection line that also says someone took the incident on
+        # ("Investigation launched. Cluster is full, scaled up ...": a line whose first
+        # words take the incident on, whatever else it says)
         for e in events:
             at = e["at"]
+            if at is None or e["kind"] in ("acknowledged", "note", "impact_start"):
+                continue
+            said = _ALSO_ACKNOWLEDGED.search(e["text"])
             if (
-                at is not None
-                and e["kind"] in ("detected", "reported")
-                and _ALSO_ACKNOWLEDGED.search(e["text"])
+                said is not None
+                and (e["kind"] in ("detected", "reported") or said.start() < 3)
                 and ("acknowledged" not in first_of or at < first_of["acknowledged"])
             ):
                 first_of["acknowledged"] = at
@@ -441,11 +446,30 @@ class _Milestones(_Sections):
         if status and not status.startswith(("resolved", "closed", "done", "complete", "fixed")):
             return  # "status: open": restored, but not over yet
         timed = [e for e in events if e["at"] is not None]
+        mitigated = milestones["mitigated_at"]
+        assert mitigated is not None
+        window = self.evidence.get("mitigated_at")
+        if (
+            window is not None
+            and window[1] is not None
+            and window[1] == self.window_line
+            and all(e["at"] <= mitigated for e in timed)
+        ):
+            # "The outage lasted from around 20:20 to 20:46 UTC" and nothing after it
+            self.inferred(
+                milestones,
+                provenance,
+                "resolved_at",
+                mitigated,
+                window[1],
+                "no line says the incident was resolved",
+                "as the end of the outage the summary states, after which nothing happens. "
+                "Mark the right line [resolved]",
+            )
+            return
         if not timed:
             return
         last = max(timed, key=lambda e: (e["at"], e["line"]))
-        mitigated = milestones["mitigated_at"]
-        assert mitigated is not None
         if last["kind"] != "mitigated" or last["at"] < mitigated:
             return
         if not _SERVICE_BACK.search(last["text"]):
