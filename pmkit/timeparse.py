@@ -173,7 +173,8 @@ _CORE = re.compile(
 #: the groups of the clocks written without a colon: (hour group, minute group)
 _NO_COLON = (("h4", "mi4"), ("h5", "mi5"), ("h6", "mi6"))
 _TAIL = re.compile(
-    r"(?P<ampm>[ \t]?(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z]))?"
+    # "4:23 PM", "4:23pm", "4.23 p.m.", and "10:45a" / "12:29p" with the m left off
+    r"(?P<ampm>[ \t]?(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z])|(?P<ap1>[AaPp])(?![A-Za-z]))?"
     r"(?:(?P<att>[+-]\d{2}:?\d{2})(?!\d)"
     rf"|[ \t]?\(?[ \t]?(?P<zname>{_ZONE_NAME})(?![A-Za-z0-9])\)?"
     r"|[ \t](?P<off>[+-]\d{2}:?\d{2})(?!\d))?"
@@ -863,8 +864,9 @@ def _absolute(text: str, m: re.Match[str]) -> TimeMatch | None:
     zone: str | None = None
     ampm: str | None = None
     if tail is not None and tail.end() > core_end:
-        if tail.group("ap") is not None:
-            ampm = tail.group("ap").upper() + "M"
+        ap = tail.group("ap") or (tail.group("ap1") if hour_text is not None else None)
+        if ap is not None:
+            ampm = ap.upper() + "M"
             end = tail.end("ampm")
         att = tail.group("att")
         if att is not None:

@@ -243,6 +243,15 @@ NEW_SOURCE_LINES = [
     ("OSTIF and their contractor notified `conda-forge` of the leaked token", "reported"),
     ("We notified users of the outage", "communicated_external"),
     ("First noticed something was up after receiving an email about traffic", "detected"),
+    # UC Berkeley DataHub (studied after its held-out measurement)
+    ("Students report that their kernels keep dying", "reported"),
+    ("GSIs report in slack that the hub is down for lab users", "reported"),
+    ("A report in the course staff slack, #jupyter channel, says that datahub is down", "reported"),
+    ("Both keys are revoked so they are no longer valid credentials", "mitigated"),
+    ("Discussion and notification starts in slack about dealing with the issue", "acknowledged"),
+    ("Infrastructure staff is notified in slack", "detected"),
+    ("The data team was notified", "communicated_internal"),
+    ("This is confirmed to be a problem for all newly launched notebooks", "acknowledged"),
     # a rollback prepared for or a changed part failing is no mitigation
     ("Record plugin file system times in case rollback needed", "action"),
     ("Identify candidate plugins for rollback", "action"),

@@ -508,3 +508,36 @@ def test_a_typo_in_the_zones_region_still_names_the_zone(tmp_path: Path) -> None
         "### 07:30am - First report\n\nWe hear reports that launches fail\n",
     )
     assert pm.incidents.iloc[0]["detected_at"] == pd.Timestamp("2020-07-09 14:30", tz="UTC")
+
+
+def test_a_fence_with_an_info_string_does_not_close_an_open_fence(tmp_path: Path) -> None:
+    # DataHub: "```" opens a block, "```bash" inside it is text, "```" closes it
+    pm = _dated(
+        tmp_path,
+        "2017-02-09-db.md",
+        "# DB\n\n## Timeline\n\nAll times UTC.\n\n### 2017-02-09 00:25\n\nDebugging.\n\n"
+        "```\n```bash\nsqlite3\n```\n\n### 01:12\n\nUsers report all their notebooks are gone\n\n"
+        "### 11:17\n\nAll clear given\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["detected_at"] == pd.Timestamp("2017-02-09 01:12", tz="UTC")
+    assert row["resolved_at"] == pd.Timestamp("2017-02-09 11:17", tz="UTC")
+
+
+def test_a_later_sentence_of_an_entry_can_say_who_reported_or_took_it_on(
+    tmp_path: Path,
+) -> None:
+    pm = _dated(
+        tmp_path,
+        "2019-05-01-leak.md",
+        "# Key leak\n\n## Timeline\n\nAll times UTC.\n\n"
+        "### May 1 2019, 3:18 PM\n\nA template is pushed to GitHub with live credentials.\n\n"
+        "Google immediately notified us via email within seconds.\n\n"
+        "### 3:19 PM\n\nDiscussion and notification starts in slack.\n\n"
+        "### 3:27 PM\n\nBoth keys are revoked.\n",
+    )
+    row = pm.incidents.iloc[0]
+    assert row["detected_at"] == pd.Timestamp("2019-05-01 15:18", tz="UTC")
+    assert row["detection_source"] == "third_party"
+    assert row["acknowledged_at"] == pd.Timestamp("2019-05-01 15:19", tz="UTC")
+    assert row["mitigated_at"] == pd.Timestamp("2019-05-01 15:27", tz="UTC")

@@ -737,3 +737,25 @@ def test_date_order_from_the_documents_dates() -> None:
     assert date_order(["07/05/2023"], zone="America/Chicago").day_first is False
     assert date_order(["07/05/2023"], zone="UTC").decided_by == "default"
     assert date_order(["05/05/2023"]).decided_by == ""  # the same either way
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [("2017-10-10 9:06a ds-instr received an email", 9, 6), ("12:29p pods deleted", 12, 29)],
+)
+def test_a_and_p_without_the_m(text: str, hour: int, minute: int) -> None:
+    m = find_time(text)
+    assert m is not None and (m.hour, m.minute) == (hour, minute)
+    assert find_time("10:45 a user reported") is not None  # a word, not a meridiem
+    assert find_time("10:45 a user reported").hour == 10  # type: ignore[union-attr]
+
+
+def test_an_approximate_time_after_its_date_is_one_timestamp() -> None:
+    m = find_time("### 2018-07-08 ca. 18:30")
+    assert m is not None and (m.year, m.month, m.day, m.hour, m.approximate) == (
+        2018,
+        7,
+        8,
+        18,
+        True,
+    )

@@ -208,10 +208,13 @@ _EVENTS: Rules = (
             r"(?:had |has |have )?forward(?:ed|s)\b",
             # people who use the service say so in a channel: "Users reported in
             # #ask-cloud-platform that ...", "teams begin reporting in #ask channel"
-            r"\b(?:customers?|users?|clients?|teams?|people|developers?|members?|someone) "
+            r"\b(?:customers?|users?|clients?|teams?|people|developers?|members?|someone|"
+            r"students?|instructors?|gsis?|tas|teachers?|folks) "
             r"(?:\w+ ){0,2}(?:reported|reports?|reporting|complain\w*|posted|asked)"
             r"(?: (?:\w+ ){0,2}(?:in|on) (?:the |our )?(?:#|slack|discord|matrix|gitter|"
-            r"zulip|mattermost|teams\b))",
+            r"zulip|mattermost|piazza|teams\b))",
+            # "A report in the course staff slack says that datahub is down"
+            r"^an? (?:\w+ )?report (?:in|on|from|via) (?:the )?\S",
         ),
     ),
     (
@@ -265,7 +268,9 @@ _EVENTS: Rules = (
         "reported",
         (
             r"\b(?:customers?|users?|clients?|end[- ]users?|developers?|farmers?|researchers?|"
-            r"community(?: members?)?|members?|teams?|people|employees?|colleagues?|staff) "
+            r"community(?: members?)?|members?|teams?|people|employees?|colleagues?|staff|"
+            r"students?|instructors?|gsis?|teachers?|learners?|folks|someone|somebody|"
+            r"partners?|maintainers?|contributors?) "
             r"(?:\w+ ){0,2}"
             r"(?:reported|reports?|reporting|reached out|complain\w*|alerted us|informed us|"
             r"notified us|tweeted|submitted)\b",
@@ -344,6 +349,9 @@ _EVENTS: Rules = (
             r"(?:investigat|debugging|troubleshoot|trouble shoot|looking into|diagnos)",
             r"\binvestigations? (?:\w+ ){0,4}(?:started|starts|commenced|began|begun|begins|"
             r"initiated|launched|opened)\b",
+            # "Discussion and notification starts in slack about dealing with the issue"
+            r"^(?:the )?(?:discussion|triage|debugging|response|work)(?: and \w+)? "
+            r"(?:starts|started|begins|began|is started|was started)\b",
             r"\b(?:incident|war-?room) (?:was |is )?(?:declared|opened|raised|created|started)\b",
             r"\b(?:declared|opened|raised|created|initiated|initiates) (?:an? |the )?(?:\w+ )?"
             r"(?:incident|war-?room)\b",
@@ -359,6 +367,8 @@ _EVENTS: Rules = (
             r"\btriag(?:ed|ing|e)\b",
             # the responders confirm the problem exists (not that it is fixed)
             r"\b(?:issue|problem|bug|incident|outage) (?:was |has been |is )?confirmed\b",
+            # "Students report that their kernels keep dying. This is confirmed to be a problem"
+            r"^(?:this|it) (?:is|was|has been) confirmed\b(?! (?:fixed|resolved|working|to work))",
             r"\bconfirmed (?:the )?(?:\w+ )?(?:issue|problem|bug|incident|outage)\b"
             r"(?! (?:is|was|has been|had been) )",
             # people investigating: the response has begun
@@ -398,6 +408,10 @@ _EVENTS: Rules = (
             r"\bwitnessed\b",
             r"\brecogni[sz](?:e|es|ed)\b",
             r"\bobserved that\b",
+            # "Infrastructure staff is notified in slack", "the on-call engineer is paged"
+            r"\b(?:staff|on-?call(?: engineers?)?|responders?|(?:infrastructure|infra|ops|sre|"
+            r"devops|platform) (?:team|staff|engineers?)) (?:is|are|was|were|gets?|got) "
+            r"(?:\w+ )?(?:notified|paged|alerted)\b",
             # "Problem is identified - Launch success rate drops quickly" (a cause identified
             # later is "the cause is identified")
             r"^(?:the )?(?:problem|issue|incident|outage|failure) (?:is|was) (?:first )?"
@@ -475,6 +489,10 @@ _EVENTS: Rules = (
             r"\b(?:we|they|team|ips|security|admins?) (?:\w+ ){0,6}revoked\b",
             r"\brevoked (?:the |all |their |its |his |her )?(?:\w+ )?(?:tokens?|keys?|credentials?|"
             r"access|sessions?|permissions?|passwords?)\b",
+            # "Both keys are revoked so they are no longer valid credentials"
+            r"\b(?:keys?|tokens?|credentials?|passwords?|secrets?|certificates?|sessions?)"
+            r" (?:are|were|was|is|have been|has been|got) (?:\w+ )?(?:revoked|rotated|disabled|"
+            r"invalidated|deactivated)\b",
             # a leaked secret made useless: "disabled the token and stopped uploads"
             r"\b(?:disabled|invalidated|deactivated|rotated) (?:the |all |their |its )?"
             r"(?:[\w-]+ )?(?:tokens?|keys?|credentials?|passwords?|secrets?|sessions?)\b",

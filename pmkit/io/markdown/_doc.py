@@ -21,6 +21,7 @@ from pmkit.io.markdown._text import (
     _MAX_SUMMARY,
     _MEMO_MAX,
     _MILESTONE_KEYS,
+    _SENTENCE,
     _ZONE_WORDS,
     _bold_heading,
     _clean_inline,
@@ -38,6 +39,10 @@ _MAY_MARK = "#=`~*_"
 #: kinds whose explicitly marked lines ("[start]", "**Recovery:**") the milestones need
 _MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: milestone column -> the column saying where it came from
+#: kinds another sentence of a timeline entry may add to its milestones: someone reported
+#: it, someone took it on (measured: sentence-level starts, detections and mitigations
+#: cost more cells than they gave on the corpora)
+_ALSO_KINDS = frozenset({"reported", "acknowledged"})
 #: a numeric date that may be either way round: a cheap test before the full scan
 _NUMERIC_DATE_HINT = re.compile(r"(?<!\d)\d{1,2}[-/]\d{1,2}[-/]\d\d")
 #: at most this many time.ambiguous_date rows per document
@@ -167,12 +172,14 @@ class _Doc(_Milestones):
                 continue
             stripped = raw.strip()
             if in_fence is not None:
-                if stripped.startswith(in_fence):
+                # a closing fence is the opening run (or longer) and nothing else: "```bash"
+                # inside a code block opens nothing and closes nothing (CommonMark)
+                if stripped.startswith(in_fence) and not stripped.lstrip(in_fence[0]).strip():
                     in_fence = None
                 continue
             fm = _FENCE.match(stripped) if stripped[:1] in ("`", "~") else None
             if fm:
-                in_fence = fm.group(1)[:3]
+                in_fence = fm.group(1)
                 continue
             hm = _HEADING.match(stripped) if stripped.startswith("#") else None
             level = 0
@@ -257,6 +264,34 @@ class _Doc(_Milestones):
             block.append((idx + 1, raw))
         flush()
 
+    def also_kinds(self, events: list[dict[str, Any]]) -> None:
+        """What the other sentences of a timeline entry say happened at its time.
+
+        "16:11 GSIs report in slack that the hub is down for lab users. It is confirmed
+        that the hub process has crashed": the entry is read as one event of one kind,
+        but its time is also when the incident was acknowledged; "... pushed to GitHub.
+        Google immediately notified us" is also when it was reported. Each sentence
+        after the first is classified on its own; the kinds of :data:`_ALSO_KINDS`
+        found are kept in ``also`` for :meth:`milestones`.
+        """
+        pending: list[tuple[dict[str, Any], list[str]]] = []
+        for e in events:
+            text = e["text"]
+            if e["at"] is None or ". " not in text:
+                continue
+            sentences = _SENTENCE.split(text)
+            if len(sentences) > 1:
+                pending.append((e, sentences[1:]))
+        if not pending:
+            return
+        flat = [s for _, ss in pending for s in ss]
+        kinds = iter(classify.classify_events(flat, self.vocab))
+        for e, ss in pending:
+            found = {next(kinds) for _ in ss} & _ALSO_KINDS
+            found.discard(e["kind"])
+            if found:
+                e["also"] = found
+
     def decide_date_order(self, body: int) -> None:
         """Read this document's numeric dates day-first or month-first (see
         :func:`pmkit.timeparse.date_order`), and say so where a date could be
@@ -337,6 +372,7 @@ class _Doc(_Milestones):
                     and _is_marked(text, self.vocab)
                 ):
                     marked[kind] = at
+        self.also_kinds(events)
         self.resolve_relative(events)
         self.mark_misdated(events)
         read = [e for e in events if not e.get("misdated")]

@@ -110,14 +110,14 @@ class _Milestones(_Sections):
         for e in events:
             at = e["at"]
             if at is not None:
-                kind = e["kind"]
-                seen = first_of.get(kind)
-                if seen is None or at < seen:
-                    first_of[kind] = at
-                if kind in LATEST_KINDS:
-                    seen = last_of.get(kind)
-                    if seen is None or at > seen:
-                        last_of[kind] = at
+                for kind in (e["kind"], *e.get("also", ())):
+                    seen = first_of.get(kind)
+                    if seen is None or at < seen:
+                        first_of[kind] = at
+                    if kind in LATEST_KINDS:
+                        seen = last_of.get(kind)
+                        if seen is None or at > seen:
+                            last_of[kind] = at
         # "PagerDuty alert from Pingdom ... Team acknowledged and checked the state": a
         # detection line that also says someone took the incident on
         # ("Investigation launched. Cluster is full, scaled up ...": a line whose first
