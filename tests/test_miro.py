@@ -18,6 +18,7 @@ from pmkit import schema
 from pmkit.errors import ParseError
 from pmkit.io._html import html_to_text
 from pmkit.io.miro import fetch_board, read_miro, sniff_miro
+from pmkit.loading import _frames
 
 DATA = Path(__file__).parent / "data" / "miro"
 BOARD = DATA / "2024-03-12-checkout.json"
@@ -316,3 +317,27 @@ def test_html_to_text_leaves_no_tag_opener_in_text() -> None:
     assert html_to_text("&lt;script&gt;alert(1)&lt;/script&gt;") == "< script>alert(1)< /script>"
     assert html_to_text("note <script src=x") == "note < script src=x"
     assert html_to_text("<p>a &lt; b</p>") == "a < b"
+
+
+def test_a_timeline_frame_title_states_the_zone() -> None:
+    # "Rough Timeline (times in UTC)": the frame's own title says how to read its stickies
+    items = [
+        {"id": "1", "type": "frame", "data": {"title": "Rough Timeline (times in EDT (UTC-4))"}},
+        {
+            "id": "2",
+            "type": "sticky_note",
+            "parent": {"id": "1"},
+            "data": {"content": "2024-06-03 09:00 alert fired"},
+        },
+        {
+            "id": "3",
+            "type": "sticky_note",
+            "parent": {"id": "1"},
+            "data": {"content": "09:20 rolled back"},
+        },
+    ]
+    p = read_miro(json.dumps(items), source="board.json")
+    assert "time.no_zone" not in p.tables["problems"]["code"]
+    pm = pmkit.Postmortems(**_frames(p))
+    assert pm.incidents["detected_at"].iloc[0] == utc("2024-06-03 13:00")
+    assert pm.incidents["mitigated_at"].iloc[0] == utc("2024-06-03 13:20")
