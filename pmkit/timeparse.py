@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
@@ -95,7 +96,10 @@ class TimeMatch:
 # --------------------------------------------------------------------------- regexes
 
 #: numeric dates that could be either way are read day-first while this is True
-_DAY_FIRST: ContextVar[bool | None] = ContextVar("pmkit_day_first", default=None)
+#: (or a callable that decides, asked the first time such a date is met)
+_DAY_FIRST: ContextVar[bool | Callable[[], bool | None] | None] = ContextVar(
+    "pmkit_day_first", default=None
+)
 
 _MONTHS = {
     "jan": 1,
@@ -423,8 +427,14 @@ def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
     if g["uy"] is not None:
         month, day = int(g["um"]), int(g["ud"])
         # 29/06/2022 is day-first; 12/01/2026 is when the document is
-        if month > 12 >= day or (day <= 12 and _DAY_FIRST.get()):
+        if month > 12 >= day:
             month, day = day, month
+        elif day <= 12 and month != day:
+            flag = _DAY_FIRST.get()
+            if callable(flag):
+                flag = flag()
+            if flag:
+                month, day = day, month
         year = int(g["uy"])
         return (year + 2000 if len(g["uy"]) == 2 else year), month, day
     if g["mm"] is not None:
@@ -444,11 +454,15 @@ def _date_fields(m: re.Match[str]) -> tuple[int | None, int, int] | None:
     return None  # pragma: no cover - the regex has no other branch
 
 
-def day_first(flag: bool | None) -> Token[bool | None]:
+def day_first(
+    flag: bool | Callable[[], bool | None] | None,
+) -> Token[bool | Callable[[], bool | None] | None]:
     """Read numeric dates that could be either way (``12/01/2026``) day-first.
 
     ``True`` reads them as 12 January, ``False`` or ``None`` (the default) as
-    1 December, the US order. Unambiguous dates (``29/06/2022``,
+    1 December, the US order; a callable is asked the first time such a date is
+    met (the Markdown reader decides then, per document, with :func:`date_order`,
+    so documents without such dates pay nothing). Unambiguous dates (``29/06/2022``,
     ``06/29/2022``) are read as written either way. The setting holds in the
     current context until :func:`reset_day_first` is given the token returned;
     the Markdown reader decides it per document with :func:`date_order`.
@@ -463,7 +477,7 @@ def day_first(flag: bool | None) -> Token[bool | None]:
     return _DAY_FIRST.set(flag)
 
 
-def reset_day_first(token: Token[bool | None]) -> None:
+def reset_day_first(token: Token[bool | Callable[[], bool | None] | None]) -> None:
     """Undo the :func:`day_first` call that returned ``token``."""
     _DAY_FIRST.reset(token)
 

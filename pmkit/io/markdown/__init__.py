@@ -12,6 +12,7 @@ The reader works on one document at a time and returns plain column lists
 
 from __future__ import annotations
 
+from pmkit import timeparse
 from pmkit.classify import Vocabulary
 from pmkit.io.markdown._doc import _Doc
 from pmkit.io.markdown._text import _COMMENT, _STRUCK
@@ -68,9 +69,11 @@ def read_markdown(
         # keep the line count: struck lines keep their line breaks
         text = _STRUCK.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     doc = _Doc(text, source, tz, vocabulary, out)
+    # numeric dates that could be read both ways are read as the document decides
+    token = timeparse.day_first(doc.date_order_now)
     try:
         doc.run()
         doc.finish()
     finally:
-        doc.reset_date_order()
+        timeparse.reset_day_first(token)
     return out

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from contextvars import Token
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -34,6 +34,7 @@ from pmkit.io.rows import Parsed
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=4096)
 def _key(key: object) -> str:
     """One spelling of a front-matter key: ``resolvedWhen`` -> ``resolved_when``."""
     text = str(key).strip()
@@ -168,8 +169,9 @@ class _DocBase:
         self.meta_lines: dict[str, int] = {}  # inline "**Resolved:** ..." key -> line
         self.window_line: int | None = None  # the line of the window the summary states
         self.start_is_posted = False  # started_at is a status page's posting date
-        # set while the document's numeric dates are read day-first
-        self.date_token: Token[bool | None] | None = None
+        # whether the document's numeric dates are day-first, decided when first needed
+        self.day_first_decided = False
+        self.day_first_flag: bool | None = None
 
     # -- problems ---------------------------------------------------------
     def problem(self, line: int | None, level: str, code: str, message: str) -> None:
@@ -244,12 +246,6 @@ class _DocBase:
         self.meta = {_key(k): v for k, v in data.items()}
         self.body_start = end + 1
         return end + 1
-
-    def reset_date_order(self) -> None:
-        """Stop reading numeric dates day-first (after the document)."""
-        if self.date_token is not None:
-            timeparse.reset_day_first(self.date_token)
-            self.date_token = None
 
     def meta_start(self, raw_date: Any) -> None:
         """A status-page file's ``date`` is its start, on the line of ``date``."""

@@ -43,8 +43,6 @@ _MARKED_KINDS = frozenset({"impact_start", "mitigated"})
 #: it, someone took it on (measured: sentence-level starts, detections and mitigations
 #: cost more cells than they gave on the corpora)
 _ALSO_KINDS = frozenset({"reported", "acknowledged"})
-#: a numeric date that may be either way round: a cheap test before the full scan
-_NUMERIC_DATE_HINT = re.compile(r"(?<!\d)\d{1,2}[-/]\d{1,2}[-/]\d\d")
 #: at most this many time.ambiguous_date rows per document
 _MAX_AMBIGUOUS = 20
 #: a link to another document of the folder: ``](incidents/2024-09-20-eks)``, ``](./a.md)``,
@@ -128,7 +126,6 @@ class _Doc(_Milestones):
                     if zone:
                         self.set_zone(zone, i + 1)
                         break
-        self.decide_date_order(body)
         section: str | None = "preamble"
         heading_text: str | None = None
         section_level = 0
@@ -292,34 +289,35 @@ class _Doc(_Milestones):
             if found:
                 e["also"] = found
 
-    def decide_date_order(self, body: int) -> None:
-        """Read this document's numeric dates day-first or month-first (see
-        :func:`pmkit.timeparse.date_order`), and say so where a date could be
-        read both ways and no date of the document decides."""
+    def date_order_now(self) -> bool | None:
+        """Whether this document's numeric dates are day-first: decided the first time a
+        date that could be read both ways is met (see :func:`pmkit.timeparse.date_order`),
+        saying so where no date of the document decides."""
+        if self.day_first_decided:
+            return self.day_first_flag
+        self.day_first_decided = True
+        body = self.body_start
         lines = self.lines
-        if not any(_NUMERIC_DATE_HINT.search(lines[i]) for i in range(body, len(lines))):
-            return
         order = timeparse.date_order(
             lines[body:], known=self.doc_date, zone=self.zone or self.tz_arg
         )
-        if order.day_first:
-            self.date_token = timeparse.day_first(True)
-        if order.decided_by in ("dates", "known date", ""):
-            return
-        how = {
-            "both": "the document writes dates both ways, so this one is read month-first",
-            "zone": f"read {'day' if order.day_first else 'month'}-first, the order where the "
-            f"document's zone ({self.zone or self.tz_arg}) is",
-            "default": "read month-first (US), as no date of the document shows the order",
-        }[order.decided_by]
-        for i, written in order.ambiguous[:_MAX_AMBIGUOUS]:
-            self.problem(
-                body + i + 1,
-                "warning",
-                "time.ambiguous_date",
-                f"{written!r} could be day-first or month-first; {how}. Write the date as "
-                "YYYY-MM-DD",
-            )
+        self.day_first_flag = order.day_first
+        if order.decided_by not in ("dates", "known date", ""):
+            how = {
+                "both": "the document writes dates both ways, so this one is read month-first",
+                "zone": f"read {'day' if order.day_first else 'month'}-first, the order where "
+                f"the document's zone ({self.zone or self.tz_arg}) is",
+                "default": "read month-first (US), as no date of the document shows the order",
+            }[order.decided_by]
+            for i, written in order.ambiguous[:_MAX_AMBIGUOUS]:
+                self.problem(
+                    body + i + 1,
+                    "warning",
+                    "time.ambiguous_date",
+                    f"{written!r} could be day-first or month-first; {how}. Write the date "
+                    "as YYYY-MM-DD",
+                )
+        return self.day_first_flag
 
     def mark_misdated(self, events: list[dict[str, Any]]) -> None:
         """Lines whose date is days before the lines around them: a typo, not this incident.
@@ -331,11 +329,14 @@ class _Doc(_Milestones):
         not moved. A line counts when it is at least two days before the timed
         line above it and (unless it is the last) before the one below it too.
         """
+        gap = timedelta(days=2)
+        times = [e["at"] for e in events if e["at"] is not None and e["relative"] is None]
+        if len(times) < 2 or max(times) - min(times) < gap:
+            return  # (the usual case: every line within two days)
         timed = sorted(
             (e for e in events if e["at"] is not None and e["relative"] is None),
             key=lambda e: e["line"],
         )
-        gap = timedelta(days=2)
         for i in range(1, len(timed)):
             e, before = timed[i], timed[i - 1]
             after = timed[i + 1] if i + 1 < len(timed) else None

@@ -63,6 +63,34 @@ _ALSO_ACKNOWLEDGED = re.compile(
     r"|\b(?:tried|tries|trying) (?:to )?(?:build|reproduce|launch|restart|debug|fix)\w*",
     re.IGNORECASE,
 )
+#: words every line that _STILL_BROKEN matches holds (lowercase)
+_PERSIST_WORDS = (
+    "still",
+    "persist",
+    "remain",
+    "continu",
+    "recur",
+    "return",
+    "came back",
+    "comes back",
+    "n't",
+    "not ",
+    "no effect",
+    "no impact",
+    "improvement",
+)
+
+
+def _may_persist(events: list[dict[str, Any]], mitigated: datetime) -> bool:
+    """Whether a line after the first mitigation could say the problem persists (a
+    cheap test before :meth:`_Milestones.lasting_mitigation`)."""
+    for e in events:
+        at = e["at"]
+        if at is not None and at > mitigated and e["kind"] != "mitigated":
+            low = e["text"].lower()
+            if any(w in low for w in _PERSIST_WORDS):
+                return True
+    return False
 #: a line saying the problem goes on after a step meant to mitigate it
 _STILL_BROKEN = re.compile(
     r"\bstill (?:visible|occurring|occuring|happening|failing|broken|down|present|seeing|"
@@ -126,16 +154,19 @@ class _Milestones(_Sections):
             at = e["at"]
             if at is None or e["kind"] in ("acknowledged", "note", "impact_start"):
                 continue
+            ack = first_of.get("acknowledged")
+            if ack is not None and at >= ack:
+                continue  # (the search below is the cost: most lines come after it)
             said = _ALSO_ACKNOWLEDGED.search(e["text"])
-            if (
-                said is not None
-                and (e["kind"] in ("detected", "reported") or said.start() < 3)
-                and ("acknowledged" not in first_of or at < first_of["acknowledged"])
-            ):
+            if said is not None and (e["kind"] in ("detected", "reported") or said.start() < 3):
                 first_of["acknowledged"] = at
         # "17:50 Downgraded the plugin, restarted Jenkins", "18:17 Confirmed problem is still
         # visible": an attempt that did not work is not the mitigation
-        if "mitigated" in first_of and "mitigated" not in marked:
+        if (
+            "mitigated" in first_of
+            and "mitigated" not in marked
+            and _may_persist(events, first_of["mitigated"])
+        ):
             lasting = self.lasting_mitigation(events)
             if lasting is None:
                 del first_of["mitigated"]
