@@ -91,6 +91,8 @@ def _may_persist(events: list[dict[str, Any]], mitigated: datetime) -> bool:
             if any(w in low for w in _PERSIST_WORDS):
                 return True
     return False
+
+
 #: a line saying the problem goes on after a step meant to mitigate it
 _STILL_BROKEN = re.compile(
     r"\bstill (?:visible|occurring|occuring|happening|failing|broken|down|present|seeing|"
