@@ -210,7 +210,44 @@ def _pick(name: str, data: bytes, fmt: str | None) -> Reader | None:
     return next((r for r in candidates if r.sniff(name, "" if r.binary else head)), None)
 
 
+def _safe_name(path: str) -> str:
+    """``path`` as text that can be stored and shown: bytes of a file name that are not
+    UTF-8 (``\\xff`` on an old share) are written as ``\\xff`` escapes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
 def _read_one(
+    source: str, out: Parsed, options: Options, fmt: str | None, max_bytes: int | None
+) -> None:
+    safe = _safe_name(source)
+    if safe == source:
+        _read_file(source, out, options, fmt, max_bytes)
+        return
+    # A file name that is not UTF-8: the file is read, and every text its rows take
+    # from the name (source, id, title) is the escaped name
+    marks = {name: len(next(iter(cols.values()))) for name, cols in out.tables.items()}
+    _read_file(source, out, options, fmt, max_bytes)
+    for name, cols in out.tables.items():
+        for values in cols.values():
+            for i in range(marks[name], len(values)):
+                v = values[i]
+                if isinstance(v, str):
+                    values[i] = _safe_name(v)
+    out.problem(
+        safe,
+        None,
+        "warning",
+        "file.name_encoding",
+        "the file name is not valid UTF-8 (an old share's encoding?); it is shown with "
+        "\\x escapes for the bytes that are not: rename the file to keep its name readable",
+    )
+
+
+def _read_file(
     source: str, out: Parsed, options: Options, fmt: str | None, max_bytes: int | None
 ) -> None:
     name = os.path.basename(source)
@@ -450,13 +487,13 @@ def load(
     tables["problems"] = _duplicates(tables["incidents"], tables["problems"])
     if strict:
         _raise_first_error(tables["problems"])
-    return Postmortems(**tables, inputs=files)
+    return Postmortems(**tables, inputs=[_safe_name(f) for f in files])
 
 
 def _skipped_rows(skipped: list[str]) -> pd.DataFrame:
     """One ``file.not_postmortem`` info row per file a folder search passed over."""
     rows = Parsed()
-    for f in skipped:
+    for f in map(_safe_name, skipped):
         what = "a template" if "template" in os.path.basename(f).lower() else "a project file"
         rows.problem(
             f,

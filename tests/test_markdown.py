@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,7 @@ def test_snapshot_from_before_inferred_provenance_reads_back(tmp_path: Path) -> 
         pmkit.schema.PROVENANCES
     )
     pq.write_table(pa.Table.from_pandas(old, preserve_index=False), path)
+    _forget_checksums(tmp_path / "snap")
     assert len(pq.read_table(path).to_pandas()["started_from"].cat.categories) == 3
     back = pmkit.read_parquet(tmp_path / "snap")
     pd.testing.assert_frame_equal(back.incidents, pm.incidents)
@@ -456,6 +458,13 @@ def test_snapshot_reads_into_jemalloc_unless_a_pool_was_chosen(
         pa.set_memory_pool(previous)
 
 
+def _forget_checksums(snap: Path) -> None:
+    """Make ``snap`` a snapshot as written before its manifest recorded checksums."""
+    manifest = json.loads((snap / "pmkit.json").read_text(encoding="utf-8"))
+    manifest.pop("files", None)
+    (snap / "pmkit.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_a_damaged_snapshot_says_which_file_and_how_to_fix_it(tmp_path: Path) -> None:
     pm = read(TEMPLATE.read_text(encoding="utf-8"), "postmortem.md")
     fix = "write the snapshot again with pm.to_parquet"
@@ -467,6 +476,10 @@ def test_a_damaged_snapshot_says_which_file_and_how_to_fix_it(tmp_path: Path) ->
     pm.to_parquet(snap)
     pq.write_table(pq.read_table(snap / "events.parquet").drop_columns(["heading"]),
                    snap / "events.parquet")  # fmt: skip
+    with pytest.raises(ParseError, match=r"events.parquet: .*checksum does not match") as err:
+        pmkit.read_parquet(snap)
+    assert err.value.code == "snapshot.damaged"
+    _forget_checksums(snap)  # as a snapshot written before they were recorded
     with pytest.raises(ParseError, match=r"events.parquet: .*\(no column heading\)") as err:
         pmkit.read_parquet(snap)
     assert err.value.code == "snapshot.damaged"

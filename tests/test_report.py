@@ -273,3 +273,17 @@ def test_evidence_names_the_line_of_every_time_in_the_quarter(
     )
     assert f"Of these times, {inferred} inferred" in page
     assert table.count('class="ev-inferred"') == inferred
+
+
+def test_a_report_of_postmortems_without_any_risk_statement(tmp_path: Path) -> None:
+    # two postmortems, no ideas at all: recurrences used to fail on the empty lookup
+    for day in ("2024-05-01", "2024-05-02"):
+        (tmp_path / f"{day}-x.md").write_text(
+            f"# Outage\n\n## Timeline\n\nAll times UTC.\n\n- {day} 10:00 alert fired\n"
+            "- 10:30 rolled back\n",
+            encoding="utf-8",
+        )
+    pm = pmkit.load(tmp_path)
+    r = report.quarterly(pm, "2024Q2", as_of="2024-07-01T00:00Z")
+    assert r.facts["n_quarter"] == 2
+    assert pmkit.recurrences(pm).empty

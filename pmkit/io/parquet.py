@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pmkit import schema
-from pmkit.errors import ParseError
+from pmkit.errors import ParseError, PmkitError
 
 __all__ = ["read_tables", "write_tables"]
 
@@ -57,36 +58,117 @@ def write_tables(
     renames leaves it there, and the next :func:`read_tables` or
     :func:`write_tables` of ``directory`` puts it back. Temporary folders of
     writers that were killed are removed by the next write.
+
+    Only a pmkit snapshot (a folder with ``pmkit.json``), an empty folder or a
+    missing path is replaced: anything else is refused with a
+    :class:`~pmkit.PmkitError`, so a mistyped path never deletes a folder of
+    postmortems. A symlink to a snapshot is followed (the snapshot it points to
+    is replaced, the link stays). Writers of the same snapshot take turns (a lock
+    on the folder that holds it); the last one wins. Files get the user's usual permissions.
+    The manifest records each table file's size and CRC-32, which
+    :func:`read_tables` checks.
     """
-    target = Path(directory)
+    target = _resolve_target(Path(directory))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _recover(target)
-    _sweep(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+    with _lock(target):
+        _recover(target)
+        _refuse_non_snapshot(target)
+        _sweep(target)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+        try:
+            files: dict[str, dict[str, int]] = {}
+            for name in schema.TABLES:
+                path = tmp / f"{name}.parquet"
+                pq.write_table(_arrow(tables[name], name), path, compression="zstd")
+                data = path.read_bytes()
+                files[f"{name}.parquet"] = {"bytes": len(data), "crc32": zlib.crc32(data)}
+            manifest = {
+                "format": _FORMAT,
+                "tables": {k: len(v) for k, v in tables.items()},
+                "files": files,
+                "meta": meta or {},
+            }
+            (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            _usual_permissions(tmp)
+            _fsync_tree(tmp)
+            if not target.exists():
+                tmp.rename(target)
+            elif _exchange(tmp, target):
+                shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous snapshot
+            else:
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            _fsync_dir(target.parent)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return Path(directory)
+
+
+def _resolve_target(path: Path) -> Path:
+    """The folder a write replaces: a symlink to a snapshot is followed."""
+    if path.is_symlink():
+        real = path.resolve()
+        if (real / _MANIFEST).is_file() or not real.exists():
+            return real
+        raise PmkitError(
+            f"{path} is a symlink to {real}, which is not a pmkit snapshot; refusing to "
+            "replace it. Write the snapshot to a new folder"
+        )
+    return path
+
+
+def _refuse_non_snapshot(target: Path) -> None:
+    """Raise unless ``target`` is missing, an empty folder or a pmkit snapshot."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir():
+        raise PmkitError(
+            f"{target} exists and is not a folder; a snapshot is a folder. Refusing to "
+            "replace it: write the snapshot to a new folder"
+        )
+    if (target / _MANIFEST).is_file():
+        return
     try:
-        for name in schema.TABLES:
-            pq.write_table(_arrow(tables[name], name), tmp / f"{name}.parquet", compression="zstd")
-        manifest = {
-            "format": _FORMAT,
-            "tables": {k: len(v) for k, v in tables.items()},
-            "meta": meta or {},
-        }
-        (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        _fsync_tree(tmp)
-        if not target.exists():
-            tmp.rename(target)
-        elif _exchange(tmp, target):
-            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous snapshot
-        else:
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        _fsync_dir(target.parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+        entries = [e.name for e in os.scandir(target)]
+    except OSError as err:
+        raise PmkitError(f"{target} cannot be listed ({err.strerror}); not replaced") from err
+    if entries:
+        shown = ", ".join(sorted(entries)[:3]) + (" ..." if len(entries) > 3 else "")
+        raise PmkitError(
+            f"{target} holds {len(entries)} entries ({shown}) and is not a pmkit snapshot "
+            "(no pmkit.json); refusing to replace it. Write the snapshot to a new folder, "
+            "e.g. snapshot/"
+        )
+
+
+@contextlib.contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    """Hold a lock on the snapshot's parent folder while replacing it (POSIX ``flock``
+    on the folder itself: nothing is left beside the snapshot)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: one writer at a time is the user's
+        yield
+        return
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _usual_permissions(folder: Path) -> None:
+    """Give a snapshot the permissions new files get (``mkdtemp`` makes it 0700)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    for f in folder.iterdir():
+        os.chmod(f, 0o666 & ~mask)
 
 
 _RENAME_EXCHANGE = 2
@@ -203,7 +285,13 @@ def _read_pool() -> Iterator[None]:
 def read_tables(
     directory: str | os.PathLike[str],
 ) -> tuple[dict[str, pd.DataFrame], dict[str, object]]:
-    """Read a snapshot written by :func:`write_tables`: the tables and the ``meta`` stored."""
+    """Read a snapshot written by :func:`write_tables`: the tables and the ``meta`` stored.
+
+    All files are read from one opened folder, so a snapshot replaced while it is
+    read gives the one that was opened, never tables of two; each table's size and
+    CRC-32 are checked against the manifest (snapshots written before it recorded
+    them are read unchecked).
+    """
     src = Path(directory)
     if not (src / _MANIFEST).is_file():
         _recover(src)
@@ -214,12 +302,29 @@ def read_tables(
             source=str(src),
             code="snapshot.missing",
         )
+    blobs = _read_whole(src)
+    try:
+        manifest = json.loads(blobs[_MANIFEST].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise _damaged(src / _MANIFEST, str(err)) from err
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("meta", {}), dict):
+        raise _damaged(src / _MANIFEST, "not the manifest pmkit writes")
+    recorded = manifest.get("files")
     out: dict[str, pd.DataFrame] = {}
     with _read_pool():
         for name, cols in schema.TABLES.items():
             path = src / f"{name}.parquet"
+            data = blobs[path.name]
+            if isinstance(recorded, dict) and isinstance(recorded.get(path.name), dict):
+                want = recorded[path.name]
+                if want.get("bytes") != len(data) or want.get("crc32") != zlib.crc32(data):
+                    raise _damaged(
+                        path,
+                        "its checksum does not match the manifest (the file was changed or "
+                        "swapped after the snapshot was written)",
+                    )
             try:
-                table = pq.read_table(path)
+                table = pq.read_table(pa.BufferReader(data))
             except (OSError, pa.ArrowException) as err:
                 raise _damaged(path, str(err).splitlines()[0] if str(err) else "") from err
             df = table.to_pandas(
@@ -238,14 +343,46 @@ def read_tables(
             except (TypeError, ValueError) as err:
                 raise _damaged(path, f"column {c}: {err}") from err
             out[name] = schema.validate(df, name)
-    try:
-        manifest = json.loads((src / _MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise _damaged(src / _MANIFEST, str(err)) from err
-    meta = manifest.get("meta", {}) if isinstance(manifest, dict) else None
-    if not isinstance(meta, dict):
-        raise _damaged(src / _MANIFEST, "not the manifest pmkit writes")
-    return out, dict(meta)
+    return out, dict(manifest.get("meta", {}))
+
+
+#: how often a read starts again when a writer replaced the snapshot under it (a file
+#: still missing after that is missing)
+_READ_ATTEMPTS = 5
+
+
+def _read_whole(src: Path) -> dict[str, bytes]:
+    """The bytes of every file of the snapshot at ``src``, all from one folder.
+
+    The folder is opened once and every file read through it: a writer swaps
+    whole folders, so what is read is one snapshot. A file gone meanwhile (the
+    writer removed the previous snapshot) starts the read again.
+    """
+    names = [_MANIFEST, *(f"{name}.parquet" for name in schema.TABLES)]
+    last: OSError | None = None
+    for _ in range(_READ_ATTEMPTS):
+        try:
+            if os.open in os.supports_dir_fd:
+                dfd = os.open(src, os.O_RDONLY)
+                try:
+                    return {n: _read_at(dfd, n) for n in names}
+                finally:
+                    os.close(dfd)
+            return {n: (src / n).read_bytes() for n in names}
+        except FileNotFoundError as err:
+            last = err
+            continue
+        except OSError as err:
+            raise _damaged(src / str(err.filename or ""), err.strerror or str(err)) from err
+    assert last is not None
+    missing = Path(str(last.filename or "")).name
+    raise _damaged(src / missing, "the file is missing")
+
+
+def _read_at(dfd: int, name: str) -> bytes:
+    fd = os.open(name, os.O_RDONLY, dir_fd=dfd)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
 
 
 def _damaged(path: Path, why: str) -> ParseError:

@@ -100,11 +100,12 @@ def recurrences(
     risk = ideas.groupby("incident_id", observed=True)["text"].agg(
         lambda s: " ".join(s.dropna().astype(str))
     )
-    docs = (
-        inc["summary"].fillna("").astype(str)
-        + " "
-        + inc["incident_id"].map(risk).fillna("").astype(str)
+    # (looked up one by one: with no risk statement at all a map would be numeric)
+    by_id = {str(k): str(v) for k, v in risk.items()}
+    said = pd.Series(
+        [by_id.get(str(i), "") for i in inc["incident_id"]], index=inc.index, dtype=object
     )
+    docs = inc["summary"].fillna("").astype(str) + " " + said
     words = _stem(_clean(docs.astype(STRING), _mask_words(pm))).fillna("")
     vec = TfidfVectorizer(token_pattern=_WORD, ngram_range=(1, 2), sublinear_tf=True)
     try:
